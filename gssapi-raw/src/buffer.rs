@@ -1,0 +1,146 @@
+//! Buffers: library-allocated output memory as an owner, and borrowed input views.
+//!
+//! ```
+//! use gssapi_raw::Buffer;
+//!
+//! // An empty buffer owns nothing and derefs to an empty slice.
+//! let b = Buffer::default();
+//! assert!(b.is_empty());
+//! assert_eq!(&*b, b"");
+//! ```
+
+use gssapi_sys as sys;
+use std::fmt;
+use std::ops::Deref;
+use std::ptr;
+
+/// Memory the GSSAPI library allocated and handed to us (a token, an exported name, a wrapped
+/// message), owned until drop and released with `gss_release_buffer`.
+///
+/// It derefs to `[u8]` without copying; [`Buffer::into_vec`] copies when an owned `Vec` is wanted.
+#[doc(alias = "gss_buffer_desc")]
+#[doc(alias = "gss_release_buffer")]
+pub struct Buffer {
+    desc: sys::gss_buffer_desc,
+}
+
+// SAFETY: the buffer exclusively owns memory from the library's allocator; nothing else refers
+// to it, and gss_release_buffer may be called from any thread.
+unsafe impl Send for Buffer {}
+// SAFETY: shared access only reads the bytes; there is no interior mutability.
+unsafe impl Sync for Buffer {}
+
+impl Buffer {
+    /// An empty buffer for a C call to fill in.
+    pub(crate) fn new() -> Self {
+        Buffer {
+            desc: sys::gss_buffer_desc {
+                length: 0,
+                value: ptr::null_mut(),
+            },
+        }
+    }
+
+    /// The pointer to pass as an output `gss_buffer_t`.
+    ///
+    /// The buffer must be empty: whatever it held would leak when the library overwrites it.
+    pub(crate) fn as_out_ptr(&mut self) -> sys::gss_buffer_t {
+        debug_assert!(self.desc.value.is_null(), "output buffer reused");
+        &mut self.desc
+    }
+
+    /// The bytes, copied into a `Vec`; the library's memory is released.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.to_vec()
+    }
+
+    /// The raw descriptor, for callers that must hand it to a C API of their own.
+    pub fn as_desc(&self) -> &sys::gss_buffer_desc {
+        &self.desc
+    }
+}
+
+impl Default for Buffer {
+    fn default() -> Self {
+        Buffer::new()
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        if !self.desc.value.is_null() {
+            let mut minor = 0;
+            // SAFETY: the descriptor was filled by the library and is released once, here.
+            unsafe { sys::gss_release_buffer(&mut minor, &mut self.desc) };
+        }
+    }
+}
+
+impl Deref for Buffer {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        // SAFETY: the descriptor is either empty or was filled by the library with `length`
+        // readable bytes at `value`, which live until drop.
+        unsafe { desc_bytes(&self.desc) }
+    }
+}
+
+impl AsRef<[u8]> for Buffer {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+impl PartialEq for Buffer {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+impl Eq for Buffer {}
+
+impl PartialEq<[u8]> for Buffer {
+    fn eq(&self, other: &[u8]) -> bool {
+        **self == *other
+    }
+}
+
+impl fmt::Debug for Buffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Buffer({} bytes)", self.len())
+    }
+}
+
+impl From<Buffer> for Vec<u8> {
+    fn from(b: Buffer) -> Vec<u8> {
+        b.into_vec()
+    }
+}
+
+/// The bytes of a descriptor: `{0, NULL}` (and any null pointer) becomes the empty slice.
+///
+/// # Safety
+///
+/// `desc.value` must be null or point to `desc.length` readable bytes that outlive the borrow.
+pub(crate) unsafe fn desc_bytes(desc: &sys::gss_buffer_desc) -> &[u8] {
+    if desc.value.is_null() || desc.length == 0 {
+        &[]
+    } else {
+        // SAFETY: guaranteed by the caller.
+        unsafe { std::slice::from_raw_parts(desc.value as *const u8, desc.length) }
+    }
+}
+
+/// A descriptor that lends Rust bytes to the library as an input.
+///
+/// The library only reads input buffers; this memory is never passed to `gss_release_buffer`.
+pub(crate) fn input(bytes: &[u8]) -> sys::gss_buffer_desc {
+    sys::gss_buffer_desc {
+        length: bytes.len(),
+        value: bytes.as_ptr() as *mut _,
+    }
+}
+
+/// An input descriptor for an optional input: `None` becomes the empty buffer.
+pub(crate) fn input_opt(bytes: Option<&[u8]>) -> sys::gss_buffer_desc {
+    input(bytes.unwrap_or(&[]))
+}

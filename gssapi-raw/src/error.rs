@@ -1,0 +1,726 @@
+//! The error model: one [`Error`] that keeps everything the failing call reported, with typed
+//! views of the major status.
+//!
+//! ```
+//! use gssapi_raw::{Error, ErrorKind, RoutineError, Supplementary, sys};
+//!
+//! // A major status as a library returns it: "bad name" plus "could not read a parameter".
+//! let err = Error::from_status("gss_import_name", sys::GSS_S_BAD_NAME | sys::GSS_S_CALL_INACCESSIBLE_READ, 0);
+//! assert_eq!(err.routine(), Some(RoutineError::BadName));
+//! assert_eq!(err.kind(), ErrorKind::NameRead);           // python-gssapi: NameReadError
+//! assert!(err.is(ErrorKind::BadName));                   // isinstance(e, BadNameError)
+//! assert!(err.is(ErrorKind::ParameterRead));             // isinstance(e, ParameterReadError)
+//! assert!(err.supplementary().is_empty());
+//! ```
+//!
+//! # Routine errors are numbers
+//!
+//! The routine field of a major status holds one number (`GSS_S_BAD_NAMETYPE` is 3, which as bits
+//! would look like `BAD_MECH | BAD_NAME`), so [`Error::routine`] decodes it into an enum, never
+//! into flags. Only the supplementary field is a bit set ([`Supplementary`]).
+//!
+//! # Messages are captured when the call fails
+//!
+//! MIT keeps details of a minor status in thread-local state, so the text from
+//! `gss_display_status` is read on the failing thread, right after the call, and stored in the
+//! error.
+
+use crate::buffer::Buffer;
+use crate::oid::{Oid, opt_ptr};
+use crate::sys;
+use bitflags::bitflags;
+use num_enum::{FromPrimitive, IntoPrimitive};
+use std::fmt;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where an error came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Origin {
+    /// The GSSAPI library returned the status.
+    Library,
+    /// Rust rejected the input before calling the library; the status is synthesized
+    /// (`GSS_S_CALL_BAD_STRUCTURE` or `GSS_S_FAILURE`).
+    Input,
+    /// The library this crate was built against lacks the function (an extension it does not
+    /// implement); the status is `GSS_S_UNAVAILABLE`.
+    MissingFunction,
+}
+
+/// An error from a GSSAPI call: the raw major and minor status, the mechanism, the messages
+/// captured at the moment of failure, and the output token when the call produced one.
+pub struct Error(Box<Inner>);
+
+struct Inner {
+    function: &'static str,
+    major: u32,
+    minor: u32,
+    mech: Option<Oid>,
+    major_messages: Vec<String>,
+    minor_messages: Vec<String>,
+    token: Option<Buffer>,
+    origin: Origin,
+}
+
+/// The routine error of a major status (its bits 16..24), as a number.
+///
+/// `#[non_exhaustive]` with [`RoutineError::Other`] for codes a future library may add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, FromPrimitive, IntoPrimitive)]
+#[repr(u8)]
+#[non_exhaustive]
+pub enum RoutineError {
+    /// `GSS_S_BAD_MECH`: an unsupported mechanism was requested.
+    BadMech = 1,
+    /// `GSS_S_BAD_NAME`: an invalid name was supplied.
+    BadName = 2,
+    /// `GSS_S_BAD_NAMETYPE`: a supplied name was of an unsupported type.
+    BadNameType = 3,
+    /// `GSS_S_BAD_BINDINGS`: incorrect channel bindings were supplied.
+    BadBindings = 4,
+    /// `GSS_S_BAD_STATUS`: an invalid status code was supplied.
+    BadStatus = 5,
+    /// `GSS_S_BAD_SIG` / `GSS_S_BAD_MIC`: a token had an invalid MIC.
+    BadMic = 6,
+    /// `GSS_S_NO_CRED`: no credentials were supplied, or they were unavailable.
+    NoCred = 7,
+    /// `GSS_S_NO_CONTEXT`: no context has been established.
+    NoContext = 8,
+    /// `GSS_S_DEFECTIVE_TOKEN`: a token was invalid.
+    DefectiveToken = 9,
+    /// `GSS_S_DEFECTIVE_CREDENTIAL`: a credential was invalid.
+    DefectiveCredential = 10,
+    /// `GSS_S_CREDENTIALS_EXPIRED`: the referenced credentials have expired.
+    CredentialsExpired = 11,
+    /// `GSS_S_CONTEXT_EXPIRED`: the context has expired.
+    ContextExpired = 12,
+    /// `GSS_S_FAILURE`: unspecified failure; the minor status says more.
+    Failure = 13,
+    /// `GSS_S_BAD_QOP`: the quality of protection cannot be provided.
+    BadQop = 14,
+    /// `GSS_S_UNAUTHORIZED`: the operation is forbidden by local policy.
+    Unauthorized = 15,
+    /// `GSS_S_UNAVAILABLE`: the operation or option is unavailable.
+    Unavailable = 16,
+    /// `GSS_S_DUPLICATE_ELEMENT`: the credential element already exists.
+    DuplicateElement = 17,
+    /// `GSS_S_NAME_NOT_MN`: the name is not a mechanism name.
+    NameNotMn = 18,
+    /// `GSS_S_BAD_MECH_ATTR`: an unknown mechanism attribute (RFC 5587).
+    BadMechAttr = 19,
+    /// A routine error this crate does not know.
+    #[num_enum(catch_all)]
+    Other(u8),
+}
+
+/// The calling error of a major status (its bits 24..32), as a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, FromPrimitive, IntoPrimitive)]
+#[repr(u8)]
+#[non_exhaustive]
+pub enum CallingError {
+    /// `GSS_S_CALL_INACCESSIBLE_READ`: a required input parameter could not be read.
+    InaccessibleRead = 1,
+    /// `GSS_S_CALL_INACCESSIBLE_WRITE`: a required output parameter could not be written.
+    InaccessibleWrite = 2,
+    /// `GSS_S_CALL_BAD_STRUCTURE`: a parameter was malformed.
+    BadStructure = 3,
+    /// A calling error this crate does not know.
+    #[num_enum(catch_all)]
+    Other(u8),
+}
+
+bitflags! {
+    /// The supplementary bits of a major status (bits 0..16): the only part that is a bit set.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Supplementary: u32 {
+        /// `GSS_S_CONTINUE_NEEDED`: more tokens must be exchanged.
+        const CONTINUE_NEEDED = sys::GSS_S_CONTINUE_NEEDED;
+        /// `GSS_S_DUPLICATE_TOKEN`: the token was a duplicate of an earlier one.
+        const DUPLICATE_TOKEN = sys::GSS_S_DUPLICATE_TOKEN;
+        /// `GSS_S_OLD_TOKEN`: the token is too old to check for duplication.
+        const OLD_TOKEN = sys::GSS_S_OLD_TOKEN;
+        /// `GSS_S_UNSEQ_TOKEN`: a later token has already been processed.
+        const UNSEQ_TOKEN = sys::GSS_S_UNSEQ_TOKEN;
+        /// `GSS_S_GAP_TOKEN`: an expected per-message token was not received.
+        const GAP_TOKEN = sys::GSS_S_GAP_TOKEN;
+        // Keep bits a future library may define.
+        const _ = sys::GSS_C_SUPPLEMENTARY_MASK;
+    }
+}
+
+impl Supplementary {
+    /// The supplementary part of a major status.
+    pub fn from_major(major: u32) -> Supplementary {
+        Supplementary::from_bits_retain(sys::GSS_SUPPLEMENTARY_INFO(major))
+    }
+
+    /// Whether any per-message sequencing problem is reported (duplicate, old, unseq, gap).
+    pub fn has_sequence_problem(self) -> bool {
+        self.intersects(
+            Supplementary::DUPLICATE_TOKEN
+                | Supplementary::OLD_TOKEN
+                | Supplementary::UNSEQ_TOKEN
+                | Supplementary::GAP_TOKEN,
+        )
+    }
+}
+
+/// The python-gssapi exception classes, for people porting from `gssapi.raw.exceptions`.
+///
+/// [`Error::kind`] gives the most specific class (the one python-gssapi would raise);
+/// [`Error::is`] answers `isinstance` and follows python-gssapi's class hierarchy, including the
+/// classes with two parents (`TokenReadError` is both a `ParameterReadError` and an
+/// `InvalidTokenError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `GSSError`: the base class; also any status without a more specific class
+    /// (e.g. `GSS_S_FAILURE`).
+    GssError,
+    /// `BadChannelBindingsError`: `GSS_S_BAD_BINDINGS`.
+    BadChannelBindings,
+    /// `BadMICError`: `GSS_S_BAD_MIC`.
+    BadMic,
+    /// `BadMechanismError`: `GSS_S_BAD_MECH`.
+    BadMechanism,
+    /// `BadNameError`: `GSS_S_BAD_NAME`.
+    BadName,
+    /// `BadNameTypeError`: `GSS_S_BAD_NAMETYPE`.
+    BadNameType,
+    /// `BadQoPError`: `GSS_S_BAD_QOP`.
+    BadQop,
+    /// `BadStatusError`: `GSS_S_BAD_STATUS`.
+    BadStatus,
+    /// `ContextReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_NO_CONTEXT`.
+    ContextRead,
+    /// `ContextWriteError`: `GSS_S_CALL_INACCESSIBLE_WRITE` with `GSS_S_NO_CONTEXT`.
+    ContextWrite,
+    /// `CredentialsReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_NO_CRED`.
+    CredentialsRead,
+    /// `CredentialsWriteError`: `GSS_S_CALL_INACCESSIBLE_WRITE` with `GSS_S_NO_CRED`.
+    CredentialsWrite,
+    /// `DuplicateCredentialsElementError`: `GSS_S_DUPLICATE_ELEMENT`.
+    DuplicateCredentialsElement,
+    /// `DuplicateTokenError`: supplementary `GSS_S_DUPLICATE_TOKEN`.
+    DuplicateToken,
+    /// `ExpiredContextError`: `GSS_S_CONTEXT_EXPIRED`.
+    ExpiredContext,
+    /// `ExpiredCredentialsError`: `GSS_S_CREDENTIALS_EXPIRED`.
+    ExpiredCredentials,
+    /// `ExpiredTokenError`: supplementary `GSS_S_OLD_TOKEN`.
+    ExpiredToken,
+    /// `InvalidCredentialsError`: `GSS_S_DEFECTIVE_CREDENTIAL`.
+    InvalidCredentials,
+    /// `InvalidTokenError`: `GSS_S_DEFECTIVE_TOKEN`.
+    InvalidToken,
+    /// `MalformedParameterError`: `GSS_S_CALL_BAD_STRUCTURE`.
+    MalformedParameter,
+    /// `MechanismNameRequiredError`: `GSS_S_NAME_NOT_MN`.
+    MechanismNameRequired,
+    /// `MissingContextError`: `GSS_S_NO_CONTEXT`.
+    MissingContext,
+    /// `MissingCredentialsError`: `GSS_S_NO_CRED`.
+    MissingCredentials,
+    /// `NameReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_BAD_NAME`.
+    NameRead,
+    /// `NameTypeReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_BAD_NAMETYPE`.
+    NameTypeRead,
+    /// `OperationUnavailableError`: `GSS_S_UNAVAILABLE` (also a function the library lacks).
+    OperationUnavailable,
+    /// `ParameterReadError`: `GSS_S_CALL_INACCESSIBLE_READ`.
+    ParameterRead,
+    /// `ParameterWriteError`: `GSS_S_CALL_INACCESSIBLE_WRITE`.
+    ParameterWrite,
+    /// `SupplementaryError`: the base of the supplementary classes.
+    Supplementary,
+    /// `TokenOutOfSequenceError`: the base of `TokenTooEarlyError` and `TokenTooLateError`.
+    TokenOutOfSequence,
+    /// `TokenReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_DEFECTIVE_TOKEN`.
+    TokenRead,
+    /// `TokenTooEarlyError`: supplementary `GSS_S_GAP_TOKEN`.
+    TokenTooEarly,
+    /// `TokenTooLateError`: supplementary `GSS_S_UNSEQ_TOKEN`.
+    TokenTooLate,
+    /// `UnauthorizedError`: `GSS_S_UNAUTHORIZED`.
+    Unauthorized,
+}
+
+impl ErrorKind {
+    /// The python-gssapi class name, e.g. `"TokenReadError"`.
+    pub fn python_name(self) -> &'static str {
+        use ErrorKind::*;
+        match self {
+            GssError => "GSSError",
+            BadChannelBindings => "BadChannelBindingsError",
+            BadMic => "BadMICError",
+            BadMechanism => "BadMechanismError",
+            BadName => "BadNameError",
+            BadNameType => "BadNameTypeError",
+            BadQop => "BadQoPError",
+            BadStatus => "BadStatusError",
+            ContextRead => "ContextReadError",
+            ContextWrite => "ContextWriteError",
+            CredentialsRead => "CredentialsReadError",
+            CredentialsWrite => "CredentialsWriteError",
+            DuplicateCredentialsElement => "DuplicateCredentialsElementError",
+            DuplicateToken => "DuplicateTokenError",
+            ExpiredContext => "ExpiredContextError",
+            ExpiredCredentials => "ExpiredCredentialsError",
+            ExpiredToken => "ExpiredTokenError",
+            InvalidCredentials => "InvalidCredentialsError",
+            InvalidToken => "InvalidTokenError",
+            MalformedParameter => "MalformedParameterError",
+            MechanismNameRequired => "MechanismNameRequiredError",
+            MissingContext => "MissingContextError",
+            MissingCredentials => "MissingCredentialsError",
+            NameRead => "NameReadError",
+            NameTypeRead => "NameTypeReadError",
+            OperationUnavailable => "OperationUnavailableError",
+            ParameterRead => "ParameterReadError",
+            ParameterWrite => "ParameterWriteError",
+            Supplementary => "SupplementaryError",
+            TokenOutOfSequence => "TokenOutOfSequenceError",
+            TokenRead => "TokenReadError",
+            TokenTooEarly => "TokenTooEarlyError",
+            TokenTooLate => "TokenTooLateError",
+            Unauthorized => "UnauthorizedError",
+        }
+    }
+
+    /// Every kind, for tables and tests.
+    pub const ALL: &'static [ErrorKind] = {
+        use ErrorKind::*;
+        &[
+            GssError,
+            BadChannelBindings,
+            BadMic,
+            BadMechanism,
+            BadName,
+            BadNameType,
+            BadQop,
+            BadStatus,
+            ContextRead,
+            ContextWrite,
+            CredentialsRead,
+            CredentialsWrite,
+            DuplicateCredentialsElement,
+            DuplicateToken,
+            ExpiredContext,
+            ExpiredCredentials,
+            ExpiredToken,
+            InvalidCredentials,
+            InvalidToken,
+            MalformedParameter,
+            MechanismNameRequired,
+            MissingContext,
+            MissingCredentials,
+            NameRead,
+            NameTypeRead,
+            OperationUnavailable,
+            ParameterRead,
+            ParameterWrite,
+            Supplementary,
+            TokenOutOfSequence,
+            TokenRead,
+            TokenTooEarly,
+            TokenTooLate,
+            Unauthorized,
+        ]
+    };
+
+    /// The python-gssapi base classes of this class (besides `GSSError`, the base of all).
+    pub fn parents(self) -> &'static [ErrorKind] {
+        use ErrorKind::*;
+        match self {
+            ContextRead => &[ParameterRead, MissingContext],
+            ContextWrite => &[ParameterWrite, MissingContext],
+            CredentialsRead => &[ParameterRead, MissingCredentials],
+            CredentialsWrite => &[ParameterWrite, MissingCredentials],
+            NameRead => &[ParameterRead, BadName],
+            NameTypeRead => &[ParameterRead, BadNameType],
+            TokenRead => &[ParameterRead, InvalidToken],
+            DuplicateToken | ExpiredToken | TokenOutOfSequence => &[Supplementary],
+            TokenTooEarly | TokenTooLate => &[TokenOutOfSequence],
+            _ => &[],
+        }
+    }
+
+    fn is_subclass_of(self, other: ErrorKind) -> bool {
+        self == other
+            || other == ErrorKind::GssError
+            || self.parents().iter().any(|p| p.is_subclass_of(other))
+    }
+
+    /// The most specific class for a major status, as python-gssapi picks it: a two-parent
+    /// class when both its calling and routine parts match, else the routine class, else the
+    /// calling class, else a supplementary class.
+    pub fn from_major(major: u32) -> ErrorKind {
+        use ErrorKind::*;
+        let calling = CallingError::from((major >> sys::GSS_C_CALLING_ERROR_OFFSET) as u8);
+        let routine = RoutineError::from((major >> sys::GSS_C_ROUTINE_ERROR_OFFSET) as u8);
+        let has_calling = sys::GSS_CALLING_ERROR(major) != 0;
+        let has_routine = sys::GSS_ROUTINE_ERROR(major) != 0;
+        if has_calling && has_routine {
+            let both = match (calling, routine) {
+                (CallingError::InaccessibleRead, RoutineError::NoContext) => Some(ContextRead),
+                (CallingError::InaccessibleWrite, RoutineError::NoContext) => Some(ContextWrite),
+                (CallingError::InaccessibleRead, RoutineError::NoCred) => Some(CredentialsRead),
+                (CallingError::InaccessibleWrite, RoutineError::NoCred) => Some(CredentialsWrite),
+                (CallingError::InaccessibleRead, RoutineError::BadName) => Some(NameRead),
+                (CallingError::InaccessibleRead, RoutineError::BadNameType) => Some(NameTypeRead),
+                (CallingError::InaccessibleRead, RoutineError::DefectiveToken) => Some(TokenRead),
+                _ => None,
+            };
+            if let Some(kind) = both {
+                return kind;
+            }
+        }
+        if has_routine {
+            return match routine {
+                RoutineError::BadMech => BadMechanism,
+                RoutineError::BadName => BadName,
+                RoutineError::BadNameType => BadNameType,
+                RoutineError::BadBindings => BadChannelBindings,
+                RoutineError::BadStatus => BadStatus,
+                RoutineError::BadMic => BadMic,
+                RoutineError::NoCred => MissingCredentials,
+                RoutineError::NoContext => MissingContext,
+                RoutineError::DefectiveToken => InvalidToken,
+                RoutineError::DefectiveCredential => InvalidCredentials,
+                RoutineError::CredentialsExpired => ExpiredCredentials,
+                RoutineError::ContextExpired => ExpiredContext,
+                RoutineError::BadQop => BadQop,
+                RoutineError::Unauthorized => Unauthorized,
+                RoutineError::Unavailable => OperationUnavailable,
+                RoutineError::DuplicateElement => DuplicateCredentialsElement,
+                RoutineError::NameNotMn => MechanismNameRequired,
+                RoutineError::Failure | RoutineError::BadMechAttr | RoutineError::Other(_) => {
+                    GssError
+                }
+            };
+        }
+        if has_calling {
+            return match calling {
+                CallingError::InaccessibleRead => ParameterRead,
+                CallingError::InaccessibleWrite => ParameterWrite,
+                CallingError::BadStructure => MalformedParameter,
+                CallingError::Other(_) => GssError,
+            };
+        }
+        let supp = self::Supplementary::from_major(major);
+        if supp.contains(self::Supplementary::DUPLICATE_TOKEN) {
+            DuplicateToken
+        } else if supp.contains(self::Supplementary::OLD_TOKEN) {
+            ExpiredToken
+        } else if supp.contains(self::Supplementary::UNSEQ_TOKEN) {
+            TokenTooLate
+        } else if supp.contains(self::Supplementary::GAP_TOKEN) {
+            TokenTooEarly
+        } else if supp.is_empty() {
+            GssError
+        } else {
+            Supplementary
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.python_name())
+    }
+}
+
+impl Error {
+    /// An error for a status a library call returned, with the messages of both codes read
+    /// now from `gss_display_status` (no mechanism given for the minor code).
+    pub fn from_status(function: &'static str, major: u32, minor: u32) -> Error {
+        Error::capture(function, major, minor, None)
+    }
+
+    /// As [`Error::from_status`], naming the mechanism whose minor code this is.
+    pub(crate) fn capture(
+        function: &'static str,
+        major: u32,
+        minor: u32,
+        mech: Option<&Oid>,
+    ) -> Error {
+        let major_messages = display_status_lossy(major, true, None);
+        let minor_messages = if minor != 0 {
+            display_status_lossy(minor, false, mech)
+        } else {
+            Vec::new()
+        };
+        Error(Box::new(Inner {
+            function,
+            major,
+            minor,
+            mech: mech.cloned(),
+            major_messages,
+            minor_messages,
+            token: None,
+            origin: Origin::Library,
+        }))
+    }
+
+    /// An error for input Rust rejects before any library call.
+    pub(crate) fn invalid_input(function: &'static str, why: &str) -> Error {
+        Error(Box::new(Inner {
+            function,
+            major: sys::GSS_S_CALL_BAD_STRUCTURE | sys::GSS_S_FAILURE,
+            minor: 0,
+            mech: None,
+            major_messages: vec![why.to_string()],
+            minor_messages: Vec::new(),
+            token: None,
+            origin: Origin::Input,
+        }))
+    }
+
+    /// An error for a function this build's library does not have.
+    pub fn missing_function(function: &'static str) -> Error {
+        Error(Box::new(Inner {
+            function,
+            major: sys::GSS_S_UNAVAILABLE,
+            minor: 0,
+            mech: None,
+            major_messages: vec![format!(
+                "{function} is not available in the GSSAPI library this was built against ({} {})",
+                sys::IMPLEMENTATION,
+                sys::VERSION
+            )],
+            minor_messages: Vec::new(),
+            token: None,
+            origin: Origin::MissingFunction,
+        }))
+    }
+
+    /// Attaches the output token the failing call produced (an empty token is dropped).
+    pub(crate) fn with_token(mut self, token: Buffer) -> Error {
+        if !token.is_empty() {
+            self.0.token = Some(token);
+        }
+        self
+    }
+
+    /// The C function that failed, e.g. `"gss_accept_sec_context"`.
+    pub fn function(&self) -> &'static str {
+        self.0.function
+    }
+
+    /// The raw major status.
+    pub fn major(&self) -> u32 {
+        self.0.major
+    }
+
+    /// The raw minor (mechanism) status.
+    pub fn minor(&self) -> u32 {
+        self.0.minor
+    }
+
+    /// The mechanism the minor status belongs to, when known.
+    pub fn mech(&self) -> Option<&Oid> {
+        self.0.mech.as_ref()
+    }
+
+    /// Where the error came from.
+    pub fn origin(&self) -> Origin {
+        self.0.origin
+    }
+
+    /// The routine error, if the major status has one.
+    pub fn routine(&self) -> Option<RoutineError> {
+        (sys::GSS_ROUTINE_ERROR(self.0.major) != 0)
+            .then(|| RoutineError::from((self.0.major >> sys::GSS_C_ROUTINE_ERROR_OFFSET) as u8))
+    }
+
+    /// The calling error, if the major status has one.
+    pub fn calling(&self) -> Option<CallingError> {
+        (sys::GSS_CALLING_ERROR(self.0.major) != 0)
+            .then(|| CallingError::from((self.0.major >> sys::GSS_C_CALLING_ERROR_OFFSET) as u8))
+    }
+
+    /// The supplementary bits.
+    pub fn supplementary(&self) -> Supplementary {
+        Supplementary::from_major(self.0.major)
+    }
+
+    /// The most specific python-gssapi exception class for this error.
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::from_major(self.0.major)
+    }
+
+    /// Whether python-gssapi's `isinstance(err, <kind>Error)` would be true.
+    pub fn is(&self, kind: ErrorKind) -> bool {
+        let mine = self.kind();
+        if mine.is_subclass_of(kind) {
+            return true;
+        }
+        // python-gssapi raises one class, but a status can carry supplementary bits on top of
+        // a routine error; answer for those too.
+        let supp = self.supplementary();
+        let supp_kinds = [
+            (Supplementary::DUPLICATE_TOKEN, ErrorKind::DuplicateToken),
+            (Supplementary::OLD_TOKEN, ErrorKind::ExpiredToken),
+            (Supplementary::UNSEQ_TOKEN, ErrorKind::TokenTooLate),
+            (Supplementary::GAP_TOKEN, ErrorKind::TokenTooEarly),
+        ];
+        supp_kinds
+            .iter()
+            .any(|(bit, k)| supp.contains(*bit) && k.is_subclass_of(kind))
+    }
+
+    /// Whether this is [`Origin::MissingFunction`]: the library lacks the called extension.
+    pub fn is_unavailable_in_library(&self) -> bool {
+        self.0.origin == Origin::MissingFunction
+    }
+
+    /// The messages of the major status, from `gss_display_status`.
+    pub fn major_messages(&self) -> &[String] {
+        &self.0.major_messages
+    }
+
+    /// The messages of the minor status, from `gss_display_status`.
+    pub fn minor_messages(&self) -> &[String] {
+        &self.0.minor_messages
+    }
+
+    /// The output token the call produced before failing (e.g. an acceptor's KRB-ERROR),
+    /// which should still be sent to the peer.
+    pub fn token(&self) -> Option<&[u8]> {
+        self.0.token.as_deref()
+    }
+
+    /// Takes the output token out of the error.
+    pub fn take_token(&mut self) -> Option<Buffer> {
+        self.0.token.take()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed: {} (major 0x{:08x}",
+            self.0.function,
+            self.0.major_messages.join("; "),
+            self.0.major
+        )?;
+        if self.0.minor != 0 || !self.0.minor_messages.is_empty() {
+            write!(
+                f,
+                ", minor {}: {}",
+                self.0.minor,
+                self.0.minor_messages.join("; ")
+            )?;
+        }
+        write!(f, ")")
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("function", &self.0.function)
+            .field("kind", &self.kind())
+            .field("major", &format_args!("0x{:08x}", self.0.major))
+            .field("minor", &self.0.minor)
+            .field("routine", &self.routine())
+            .field("calling", &self.calling())
+            .field("supplementary", &self.supplementary())
+            .field("mech", &self.0.mech)
+            .field("major_messages", &self.0.major_messages)
+            .field("minor_messages", &self.0.minor_messages)
+            .field("token", &self.0.token.as_ref().map(|t| t.len()))
+            .field("origin", &self.0.origin)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Checks a major status: an error (calling or routine bits) becomes [`Error`] with its
+/// messages captured now; otherwise the supplementary bits are returned.
+///
+/// This is the one place a C status turns into a `Result`.
+pub(crate) fn check(
+    function: &'static str,
+    major: u32,
+    minor: u32,
+    mech: Option<&Oid>,
+) -> Result<Supplementary> {
+    if sys::GSS_ERROR(major) {
+        Err(Error::capture(function, major, minor, mech))
+    } else {
+        Ok(Supplementary::from_major(major))
+    }
+}
+
+/// Runs a C call that takes a minor-status out-pointer first, and checks its major status.
+pub(crate) fn call(
+    function: &'static str,
+    f: impl FnOnce(&mut u32) -> u32,
+) -> Result<Supplementary> {
+    let mut minor = 0;
+    let major = f(&mut minor);
+    check(function, major, minor, None)
+}
+
+/// Every message of a status code (`gss_display_status`, looping on the message context).
+///
+/// ```
+/// use gssapi_raw::{display_status, sys};
+/// let lines = display_status(sys::GSS_S_BAD_NAME, true, None).unwrap();
+/// assert!(!lines.is_empty());
+/// ```
+#[doc(alias = "gss_display_status")]
+pub fn display_status(code: u32, is_major: bool, mech: Option<&Oid>) -> Result<Vec<String>> {
+    let status_type = if is_major {
+        sys::GSS_C_GSS_CODE
+    } else {
+        sys::GSS_C_MECH_CODE
+    };
+    let mut out = Vec::new();
+    let mut message_context: u32 = 0;
+    // A library bug must not loop forever: no status has anywhere near this many lines.
+    for _ in 0..64 {
+        let mut minor = 0;
+        let mut text = Buffer::new();
+        // SAFETY: all pointers are valid for the call; the text buffer is released by Drop.
+        let major = unsafe {
+            sys::gss_display_status(
+                &mut minor,
+                code,
+                status_type,
+                opt_ptr(mech),
+                &mut message_context,
+                text.as_out_ptr(),
+            )
+        };
+        if sys::GSS_ERROR(major) {
+            // Not `Error::capture`: that would call display_status again.
+            return Err(Error(Box::new(Inner {
+                function: "gss_display_status",
+                major,
+                minor,
+                mech: mech.cloned(),
+                major_messages: vec![format!("cannot display status {code:#x}")],
+                minor_messages: Vec::new(),
+                token: None,
+                origin: Origin::Library,
+            })));
+        }
+        out.push(String::from_utf8_lossy(&text).into_owned());
+        if message_context == 0 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn display_status_lossy(code: u32, is_major: bool, mech: Option<&Oid>) -> Vec<String> {
+    match display_status(code, is_major, mech) {
+        Ok(lines) => lines,
+        Err(_) => vec![format!("unknown status {code:#x}")],
+    }
+}

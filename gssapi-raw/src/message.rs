@@ -1,0 +1,174 @@
+//! Per-message protection (RFC 2744 section 2.3): MIC, wrap, unwrap, size limits.
+//!
+//! ```no_run
+//! # fn demo(initiator: &mut gssapi_raw::SecContext, acceptor: &mut gssapi_raw::SecContext) -> gssapi_raw::Result<()> {
+//! use gssapi_raw::message;
+//!
+//! let sealed = message::wrap(initiator, b"hello", true, None)?;
+//! assert!(sealed.encrypted);
+//! let opened = message::unwrap(acceptor, &sealed.message)?;
+//! assert_eq!(&*opened.message, b"hello");
+//! assert!(opened.encrypted);
+//! # Ok(()) }
+//! ```
+
+use crate::buffer::{Buffer, input};
+use crate::context::SecContext;
+use crate::error::{Result, Supplementary, call};
+use crate::sys;
+
+/// The result of [`wrap`] (python-gssapi: `WrapResult`).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Wrap {
+    /// The wrap token.
+    pub message: Buffer,
+    /// Whether confidentiality was actually applied (`conf_state`): check it, a mechanism may
+    /// only sign when asked to encrypt.
+    pub encrypted: bool,
+}
+
+/// The result of [`unwrap`] (python-gssapi: `UnwrapResult`).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Unwrap {
+    /// The original message.
+    pub message: Buffer,
+    /// Whether the sender encrypted it (`conf_state`).
+    pub encrypted: bool,
+    /// The quality of protection the sender used.
+    pub qop: u32,
+    /// Sequencing news about this token (duplicate, old, unseq, gap). The message is returned
+    /// whatever they say; deciding to drop it is the caller's.
+    pub supplementary: Supplementary,
+}
+
+/// The result of [`verify_mic`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifyMic {
+    /// The quality of protection the sender used.
+    pub qop: u32,
+    /// Sequencing news about this token (duplicate, old, unseq, gap).
+    pub supplementary: Supplementary,
+}
+
+/// A MIC token over `message` (`qop` `None`: the default).
+#[doc(alias = "gss_get_mic")]
+pub fn get_mic(context: &mut SecContext, message: &[u8], qop: Option<u32>) -> Result<Buffer> {
+    let mut msg = input(message);
+    let mut token = Buffer::new();
+    call("gss_get_mic", |minor| {
+        // SAFETY: valid handle (exclusive); the message is only read; the token is released by
+        // Drop.
+        unsafe {
+            sys::gss_get_mic(
+                minor,
+                context.as_raw(),
+                qop.unwrap_or(sys::GSS_C_QOP_DEFAULT),
+                &mut msg,
+                token.as_out_ptr(),
+            )
+        }
+    })?;
+    Ok(token)
+}
+
+/// Checks a MIC token over `message`. A bad MIC is an error (`BadMic`); sequencing problems
+/// that are not errors are reported in the result.
+#[doc(alias = "gss_verify_mic")]
+pub fn verify_mic(context: &mut SecContext, message: &[u8], token: &[u8]) -> Result<VerifyMic> {
+    let mut msg = input(message);
+    let mut tok = input(token);
+    let mut qop = 0;
+    let supplementary = call("gss_verify_mic", |minor| {
+        // SAFETY: valid handle (exclusive); inputs only read; the out-pointer is valid.
+        unsafe { sys::gss_verify_mic(minor, context.as_raw(), &mut msg, &mut tok, &mut qop) }
+    })?;
+    Ok(VerifyMic { qop, supplementary })
+}
+
+/// Wraps `message`: signed, and encrypted when `confidential` (check [`Wrap::encrypted`]).
+#[doc(alias = "gss_wrap")]
+pub fn wrap(
+    context: &mut SecContext,
+    message: &[u8],
+    confidential: bool,
+    qop: Option<u32>,
+) -> Result<Wrap> {
+    let mut msg = input(message);
+    let mut out = Buffer::new();
+    let mut conf_state = 0;
+    call("gss_wrap", |minor| {
+        // SAFETY: valid handle (exclusive); the message is only read; the output is released
+        // by Drop.
+        unsafe {
+            sys::gss_wrap(
+                minor,
+                context.as_raw(),
+                confidential.into(),
+                qop.unwrap_or(sys::GSS_C_QOP_DEFAULT),
+                &mut msg,
+                &mut conf_state,
+                out.as_out_ptr(),
+            )
+        }
+    })?;
+    Ok(Wrap {
+        message: out,
+        encrypted: conf_state != 0,
+    })
+}
+
+/// Unwraps a wrap token. Integrity failures are errors; sequencing news is in the result.
+#[doc(alias = "gss_unwrap")]
+pub fn unwrap(context: &mut SecContext, message: &[u8]) -> Result<Unwrap> {
+    let mut msg = input(message);
+    let mut out = Buffer::new();
+    let (mut conf_state, mut qop) = (0, 0);
+    let supplementary = call("gss_unwrap", |minor| {
+        // SAFETY: valid handle (exclusive); the token is only read; the output is released by
+        // Drop.
+        unsafe {
+            sys::gss_unwrap(
+                minor,
+                context.as_raw(),
+                &mut msg,
+                out.as_out_ptr(),
+                &mut conf_state,
+                &mut qop,
+            )
+        }
+    })?;
+    Ok(Unwrap {
+        message: out,
+        encrypted: conf_state != 0,
+        qop,
+        supplementary,
+    })
+}
+
+/// The largest message whose wrap token fits in `max_output_size` bytes.
+#[doc(alias = "gss_wrap_size_limit")]
+pub fn wrap_size_limit(
+    context: &SecContext,
+    confidential: bool,
+    qop: Option<u32>,
+    max_output_size: u32,
+) -> Result<u32> {
+    let mut max_input = 0;
+    call("gss_wrap_size_limit", |minor| {
+        // SAFETY: valid handle; the out-pointer is valid. The call does not change the context.
+        unsafe {
+            sys::gss_wrap_size_limit(
+                minor,
+                context.as_raw(),
+                confidential.into(),
+                qop.unwrap_or(sys::GSS_C_QOP_DEFAULT),
+                max_output_size,
+                &mut max_input,
+            )
+        }
+    })?;
+    Ok(max_input)
+}

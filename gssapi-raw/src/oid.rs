@@ -1,0 +1,558 @@
+//! Object identifiers: [`Oid`], [`OidSet`], and the well-known name types and mechanisms.
+//!
+//! ```
+//! use gssapi_raw::{Oid, mech_type, name_type};
+//!
+//! let krb5: Oid = "1.2.840.113554.1.2.2".parse().unwrap();
+//! assert_eq!(krb5, mech_type::KERBEROS);
+//! assert_eq!(name_type::HOSTBASED_SERVICE.dotted_form(), "1.2.840.113554.1.2.1.4");
+//! assert_eq!(Oid::from_int_seq(&[1, 3, 6, 1, 5, 5, 2]).unwrap(), mech_type::SPNEGO);
+//! ```
+
+use crate::error::{Error, Result};
+use crate::{call, sys};
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ptr;
+use std::str::FromStr;
+
+/// A GSSAPI object identifier, kept as the DER value bytes (no tag and length), like
+/// python-gssapi's `OID`.
+///
+/// Well-known OIDs are statics that borrow `'static` bytes; others own theirs. Equality and
+/// hashing are by value. `Display` and [`Oid::dotted_form`] give `1.2.840.113554.1.2.2`;
+/// `FromStr` and [`Oid::from_int_seq`] build one from its arcs.
+#[doc(alias = "gss_OID")]
+#[doc(alias = "gss_OID_desc")]
+pub struct Oid {
+    /// Points into `owned` or into static bytes; never into memory that moves.
+    desc: sys::gss_OID_desc,
+    owned: Option<Box<[u8]>>,
+}
+
+// SAFETY: the descriptor points to immutable bytes that are either 'static or owned by this
+// value (a heap allocation that does not move with it); nothing is ever written through it.
+unsafe impl Send for Oid {}
+// SAFETY: as for Send; shared access only reads.
+unsafe impl Sync for Oid {}
+
+impl Oid {
+    /// An OID over static DER value bytes. Usable in `static` and `const` items.
+    ///
+    /// # Panics
+    ///
+    /// In const evaluation, when `der` is longer than `u32::MAX` bytes.
+    pub const fn from_static(der: &'static [u8]) -> Oid {
+        assert!(der.len() <= u32::MAX as usize);
+        Oid {
+            desc: sys::gss_OID_desc {
+                length: der.len() as u32,
+                elements: der.as_ptr() as *mut _,
+            },
+            owned: None,
+        }
+    }
+
+    /// An OID from its DER value bytes (python-gssapi: `OID(elements=...)`).
+    ///
+    /// The bytes must be a well-formed sequence of base-128 arcs: not empty, and not ending in
+    /// the middle of an arc.
+    pub fn from_der(der: &[u8]) -> Result<Oid> {
+        validate_der(der)?;
+        Ok(Self::from_der_unchecked(der))
+    }
+
+    fn from_der_unchecked(der: &[u8]) -> Oid {
+        // Reuse the static bytes of a well-known OID: no allocation for the common case.
+        if let Some(known) = well_known(der) {
+            return Oid::from_static(known);
+        }
+        let owned: Box<[u8]> = der.into();
+        Oid {
+            desc: sys::gss_OID_desc {
+                length: owned.len() as u32,
+                elements: owned.as_ptr() as *mut _,
+            },
+            owned: Some(owned),
+        }
+    }
+
+    /// An OID from its arcs, e.g. `[1, 2, 840, 113554, 1, 2, 2]` (python-gssapi:
+    /// `OID.from_int_seq`). At least two arcs; the first is 0, 1 or 2, and the second below 40
+    /// unless the first is 2.
+    pub fn from_int_seq(arcs: &[u64]) -> Result<Oid> {
+        if arcs.len() < 2 {
+            return Err(Error::invalid_input(
+                "Oid::from_int_seq",
+                "an OID needs at least two arcs",
+            ));
+        }
+        if arcs[0] > 2 || (arcs[0] < 2 && arcs[1] >= 40) {
+            return Err(Error::invalid_input(
+                "Oid::from_int_seq",
+                "the first arc must be 0, 1 or 2, and the second below 40 unless the first is 2",
+            ));
+        }
+        let first = arcs[0]
+            .checked_mul(40)
+            .and_then(|v| v.checked_add(arcs[1]))
+            .ok_or_else(|| Error::invalid_input("Oid::from_int_seq", "arc too large"))?;
+        let mut der = Vec::with_capacity(arcs.len() * 2);
+        for arc in std::iter::once(first).chain(arcs[2..].iter().copied()) {
+            let mut tmp = [0u8; 10];
+            let mut i = tmp.len();
+            let mut v = arc;
+            loop {
+                i -= 1;
+                tmp[i] = (v & 0x7f) as u8 | if i == tmp.len() - 1 { 0 } else { 0x80 };
+                v >>= 7;
+                if v == 0 {
+                    break;
+                }
+            }
+            der.extend_from_slice(&tmp[i..]);
+        }
+        Oid::from_der(&der)
+    }
+
+    /// Copies an OID the library handed out. `NULL` gives `None`.
+    ///
+    /// # Safety
+    ///
+    /// `oid` must be null or point to a valid descriptor whose bytes are readable now.
+    pub(crate) unsafe fn from_ffi(oid: sys::gss_OID) -> Option<Oid> {
+        if oid.is_null() {
+            return None;
+        }
+        // SAFETY: the caller guarantees a valid descriptor.
+        let desc = unsafe { &*oid };
+        if desc.elements.is_null() {
+            return Some(Oid::from_der_unchecked(&[]));
+        }
+        // SAFETY: a valid descriptor has `length` readable bytes at `elements`.
+        let bytes =
+            unsafe { std::slice::from_raw_parts(desc.elements as *const u8, desc.length as usize) };
+        Some(Oid::from_der_unchecked(bytes))
+    }
+
+    /// The DER value bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.owned {
+            Some(b) => b,
+            // SAFETY: without `owned`, the descriptor points to static bytes of `length`.
+            None => unsafe {
+                std::slice::from_raw_parts(
+                    self.desc.elements as *const u8,
+                    self.desc.length as usize,
+                )
+            },
+        }
+    }
+
+    /// The arcs as integers; `None` when an arc does not fit in a `u64`.
+    pub fn arcs(&self) -> Option<Vec<u64>> {
+        let mut arcs = Vec::new();
+        let mut v: u64 = 0;
+        for &b in self.as_bytes() {
+            if v > (u64::MAX >> 7) {
+                return None;
+            }
+            v = (v << 7) | u64::from(b & 0x7f);
+            if b & 0x80 == 0 {
+                if arcs.is_empty() {
+                    let (a, b) = match v {
+                        0..=39 => (0, v),
+                        40..=79 => (1, v - 40),
+                        _ => (2, v - 80),
+                    };
+                    arcs.push(a);
+                    arcs.push(b);
+                } else {
+                    arcs.push(v);
+                }
+                v = 0;
+            }
+        }
+        Some(arcs)
+    }
+
+    /// The dotted-decimal form, e.g. `1.2.840.113554.1.2.2` (python-gssapi: `dotted_form`).
+    pub fn dotted_form(&self) -> String {
+        match self.arcs() {
+            Some(arcs) => arcs
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join("."),
+            None => format!("<oid {}>", hex(self.as_bytes())),
+        }
+    }
+
+    /// The descriptor pointer to pass to a C call. The library only reads input OIDs.
+    pub(crate) fn as_ptr(&self) -> sys::gss_OID {
+        &self.desc as *const _ as sys::gss_OID
+    }
+
+    /// The name of a well-known OID (`"KERBEROS"`, `"HOSTBASED_SERVICE"`, ...), if it is one.
+    pub fn well_known_name(&self) -> Option<&'static str> {
+        sys::oids::ALL
+            .iter()
+            .find(|(_, _, der)| *der == self.as_bytes())
+            .map(|(name, _, _)| *name)
+    }
+}
+
+/// The pointer for an optional input OID: `None` is `GSS_C_NO_OID`.
+pub(crate) fn opt_ptr(oid: Option<&Oid>) -> sys::gss_OID {
+    oid.map_or(sys::GSS_C_NO_OID, Oid::as_ptr)
+}
+
+fn well_known(der: &[u8]) -> Option<&'static [u8]> {
+    sys::oids::ALL
+        .iter()
+        .find(|(_, _, k)| *k == der)
+        .map(|(_, _, k)| *k)
+}
+
+fn validate_der(der: &[u8]) -> Result<()> {
+    if der.is_empty() {
+        return Err(Error::invalid_input(
+            "Oid::from_der",
+            "an OID cannot be empty",
+        ));
+    }
+    if der.len() > u32::MAX as usize {
+        return Err(Error::invalid_input("Oid::from_der", "OID too long"));
+    }
+    if der[der.len() - 1] & 0x80 != 0 {
+        return Err(Error::invalid_input(
+            "Oid::from_der",
+            "the last arc of the OID is cut short",
+        ));
+    }
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Clone for Oid {
+    fn clone(&self) -> Self {
+        match &self.owned {
+            None => Oid {
+                desc: self.desc,
+                owned: None,
+            },
+            Some(b) => Oid::from_der_unchecked(b),
+        }
+    }
+}
+
+impl PartialEq for Oid {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+impl Eq for Oid {}
+
+impl PartialEq<&Oid> for Oid {
+    fn eq(&self, other: &&Oid) -> bool {
+        self == *other
+    }
+}
+
+impl Hash for Oid {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl PartialOrd for Oid {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Oid {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl fmt::Display for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.dotted_form())
+    }
+}
+
+impl fmt::Debug for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.well_known_name() {
+            Some(name) => write!(f, "Oid({} {name})", self.dotted_form()),
+            None => write!(f, "Oid({})", self.dotted_form()),
+        }
+    }
+}
+
+impl FromStr for Oid {
+    type Err = Error;
+    /// Parses the dotted form, e.g. `"1.2.840.113554.1.2.2"`.
+    fn from_str(s: &str) -> Result<Oid> {
+        let arcs = s
+            .trim()
+            .split('.')
+            .map(|p| {
+                if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                p.parse::<u64>().ok()
+            })
+            .collect::<Option<Vec<u64>>>()
+            .ok_or_else(|| Error::invalid_input("Oid::from_str", "not a dotted-decimal OID"))?;
+        Oid::from_int_seq(&arcs)
+    }
+}
+
+impl TryFrom<&[u8]> for Oid {
+    type Error = Error;
+    fn try_from(der: &[u8]) -> Result<Oid> {
+        Oid::from_der(der)
+    }
+}
+
+impl AsRef<[u8]> for Oid {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl Borrow<[u8]> for Oid {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+macro_rules! statics {
+    ($(#[$doc:meta] $name:ident = $sys:ident;)*) => {$(
+        #[$doc]
+        pub static $name: Oid = Oid::from_static(sys::oids::$sys);
+    )*};
+}
+
+/// Name types, for `import_name` and friends (python-gssapi: `NameType`).
+pub mod name_type {
+    use super::{Oid, sys};
+    statics! {
+        /// `GSS_C_NT_ANONYMOUS`: the anonymous name (python: `anonymous`).
+        ANONYMOUS = GSS_C_NT_ANONYMOUS;
+        /// `GSS_C_NT_COMPOSITE_EXPORT`: an exported composite name (python: `composite_export`).
+        COMPOSITE_EXPORT = GSS_C_NT_COMPOSITE_EXPORT;
+        /// `GSS_C_NT_EXPORT_NAME`: an exported mechanism name (python: `export`).
+        EXPORT = GSS_C_NT_EXPORT_NAME;
+        /// `GSS_C_NT_HOSTBASED_SERVICE`: `service@host` (python: `hostbased_service`).
+        HOSTBASED_SERVICE = GSS_C_NT_HOSTBASED_SERVICE;
+        /// `GSS_C_NT_HOSTBASED_SERVICE_X`: the older host-based service OID.
+        HOSTBASED_SERVICE_X = GSS_C_NT_HOSTBASED_SERVICE_X;
+        /// `GSS_KRB5_NT_PRINCIPAL_NAME`: a Kerberos principal (python: `kerberos_principal`).
+        KERBEROS_PRINCIPAL = GSS_KRB5_NT_PRINCIPAL_NAME;
+        /// `GSS_KRB5_NT_ENTERPRISE_NAME`: a Kerberos enterprise principal.
+        KERBEROS_ENTERPRISE = GSS_KRB5_NT_ENTERPRISE_NAME;
+        /// `GSS_KRB5_NT_X509_CERT`: a certificate, for S4U2Self by certificate.
+        KERBEROS_X509_CERT = GSS_KRB5_NT_X509_CERT;
+        /// `GSS_C_NT_MACHINE_UID_NAME`: a binary uid (python: `machine_uid`).
+        MACHINE_UID = GSS_C_NT_MACHINE_UID_NAME;
+        /// `GSS_C_NT_STRING_UID_NAME`: a uid as decimal text (python: `string_uid`).
+        STRING_UID = GSS_C_NT_STRING_UID_NAME;
+        /// `GSS_C_NT_USER_NAME`: a local user name (python: `user`).
+        USER = GSS_C_NT_USER_NAME;
+    }
+}
+
+/// Mechanisms (python-gssapi: `MechType`).
+pub mod mech_type {
+    use super::{Oid, sys};
+    statics! {
+        /// Kerberos 5, `1.2.840.113554.1.2.2` (python: `kerberos`).
+        KERBEROS = GSS_MECH_KRB5;
+        /// The pre-RFC Kerberos 5 OID, `1.3.5.1.5.2`.
+        KERBEROS_OLD = GSS_MECH_KRB5_OLD;
+        /// The Kerberos 5 OID as old Windows encodes it, `1.2.840.48018.1.2.2`.
+        KERBEROS_WRONG = GSS_MECH_KRB5_WRONG;
+        /// IAKERB, `1.3.6.1.5.2.5`.
+        IAKERB = GSS_MECH_IAKERB;
+        /// SPNEGO, `1.3.6.1.5.5.2` (RFC 4178).
+        SPNEGO = GSS_MECH_SPNEGO;
+        /// NTLMSSP, `1.3.6.1.4.1.311.2.2.10` (when gss-ntlmssp is installed).
+        NTLMSSP = GSS_MECH_NTLMSSP;
+    }
+}
+
+/// A set of OIDs allocated by the library (`gss_OID_set`), released on drop.
+///
+/// Build one with [`OidSet::new`] and [`OidSet::insert`], or collect one from OIDs:
+///
+/// ```
+/// use gssapi_raw::{OidSet, mech_type};
+/// let set: OidSet = [&mech_type::KERBEROS, &mech_type::SPNEGO].into_iter().collect();
+/// assert!(set.contains(&mech_type::SPNEGO));
+/// assert_eq!(set.len(), 2);
+/// ```
+#[doc(alias = "gss_OID_set")]
+pub struct OidSet {
+    set: sys::gss_OID_set,
+}
+
+// SAFETY: the set is exclusively owned; the library does not tie it to a thread and
+// gss_release_oid_set may run on any thread.
+unsafe impl Send for OidSet {}
+// SAFETY: shared access only reads the set; mutation (`insert`) takes `&mut self`.
+unsafe impl Sync for OidSet {}
+
+impl OidSet {
+    /// An empty set (`gss_create_empty_oid_set`).
+    #[doc(alias = "gss_create_empty_oid_set")]
+    pub fn new() -> Result<OidSet> {
+        let mut set = OidSet::null();
+        call("gss_create_empty_oid_set", |minor| {
+            // SAFETY: the out-pointer is valid; the set is released by Drop.
+            unsafe { sys::gss_create_empty_oid_set(minor, &mut set.set) }
+        })?;
+        Ok(set)
+    }
+
+    pub(crate) fn null() -> OidSet {
+        OidSet {
+            set: ptr::null_mut(),
+        }
+    }
+
+    /// Wraps a set the library returned; `NULL` stays empty.
+    pub(crate) fn as_out_ptr(&mut self) -> *mut sys::gss_OID_set {
+        debug_assert!(self.set.is_null(), "output OID set reused");
+        &mut self.set
+    }
+
+    pub(crate) fn as_ptr(&self) -> sys::gss_OID_set {
+        self.set
+    }
+
+    /// Adds an OID (the library copies it) unless it is present (`gss_add_oid_set_member`).
+    #[doc(alias = "gss_add_oid_set_member")]
+    pub fn insert(&mut self, oid: &Oid) -> Result<()> {
+        if self.set.is_null() {
+            *self = OidSet::new()?;
+        }
+        call("gss_add_oid_set_member", |minor| {
+            // SAFETY: the set is valid and owned; the OID is only read and copied.
+            unsafe { sys::gss_add_oid_set_member(minor, oid.as_ptr(), &mut self.set) }
+        })?;
+        Ok(())
+    }
+
+    /// Whether the set holds `oid` (`gss_test_oid_set_member`, done in Rust: the same byte
+    /// comparison, without a library call).
+    #[doc(alias = "gss_test_oid_set_member")]
+    pub fn contains(&self, oid: &Oid) -> bool {
+        self.descs().iter().any(|d| desc_bytes(d) == oid.as_bytes())
+    }
+
+    /// The number of OIDs.
+    pub fn len(&self) -> usize {
+        self.descs().len()
+    }
+
+    /// Whether the set is empty (or `GSS_C_NO_OID_SET`).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The OIDs, copied out of the set.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Oid> + '_ {
+        self.descs().iter().map(|d| {
+            // SAFETY: `d` is an element of a valid set, readable while `self` lives.
+            unsafe { Oid::from_ffi(d as *const _ as sys::gss_OID) }.expect("not null")
+        })
+    }
+
+    /// The OIDs as a `Vec`.
+    pub fn to_vec(&self) -> Vec<Oid> {
+        self.iter().collect()
+    }
+
+    fn descs(&self) -> &[sys::gss_OID_desc] {
+        if self.set.is_null() {
+            return &[];
+        }
+        // SAFETY: a non-null set from the library is a valid descriptor.
+        let set = unsafe { &*self.set };
+        if set.elements.is_null() || set.count == 0 {
+            return &[];
+        }
+        // SAFETY: a valid set has `count` descriptors at `elements`, alive while the set is.
+        unsafe { std::slice::from_raw_parts(set.elements, set.count) }
+    }
+}
+
+fn desc_bytes(d: &sys::gss_OID_desc) -> &[u8] {
+    if d.elements.is_null() {
+        return &[];
+    }
+    // SAFETY: descriptors inside a valid set have `length` readable bytes.
+    unsafe { std::slice::from_raw_parts(d.elements as *const u8, d.length as usize) }
+}
+
+impl Drop for OidSet {
+    fn drop(&mut self) {
+        if !self.set.is_null() {
+            let mut minor = 0;
+            // SAFETY: the set came from the library and is released once, here.
+            unsafe { sys::gss_release_oid_set(&mut minor, &mut self.set) };
+        }
+    }
+}
+
+impl Clone for OidSet {
+    fn clone(&self) -> Self {
+        self.iter().collect()
+    }
+}
+
+impl fmt::Debug for OidSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for OidSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|o| other.contains(&o))
+    }
+}
+
+impl<'a> FromIterator<&'a Oid> for OidSet {
+    /// Collects OIDs into a new set.
+    ///
+    /// # Panics
+    ///
+    /// When the library cannot allocate the set (out of memory).
+    fn from_iter<I: IntoIterator<Item = &'a Oid>>(iter: I) -> Self {
+        let mut set = OidSet::new().expect("gss_create_empty_oid_set failed");
+        for oid in iter {
+            set.insert(oid).expect("gss_add_oid_set_member failed");
+        }
+        set
+    }
+}
+
+impl FromIterator<Oid> for OidSet {
+    /// Collects OIDs into a new set.
+    ///
+    /// # Panics
+    ///
+    /// When the library cannot allocate the set (out of memory).
+    fn from_iter<I: IntoIterator<Item = Oid>>(iter: I) -> Self {
+        let oids: Vec<Oid> = iter.into_iter().collect();
+        oids.iter().collect()
+    }
+}
