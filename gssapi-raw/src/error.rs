@@ -42,7 +42,7 @@ pub enum Origin {
     /// The GSSAPI library returned the status.
     Library,
     /// Rust rejected the input before calling the library; the status is synthesized
-    /// (`GSS_S_CALL_BAD_STRUCTURE` or `GSS_S_FAILURE`).
+    /// (`GSS_S_CALL_BAD_STRUCTURE`, python-gssapi's `MalformedParameterError`).
     Input,
     /// The library this crate was built against lacks the function (an extension it does not
     /// implement); the status is `GSS_S_UNAVAILABLE`.
@@ -467,7 +467,7 @@ impl Error {
     pub(crate) fn invalid_input(function: &'static str, why: &str) -> Error {
         Error(Box::new(Inner {
             function,
-            major: sys::GSS_S_CALL_BAD_STRUCTURE | sys::GSS_S_FAILURE,
+            major: sys::GSS_S_CALL_BAD_STRUCTURE,
             minor: 0,
             mech: None,
             major_messages: vec![why.to_string()],

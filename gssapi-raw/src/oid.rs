@@ -437,11 +437,15 @@ impl OidSet {
         self.set
     }
 
-    /// Adds an OID (the library copies it) unless it is present (`gss_add_oid_set_member`).
+    /// Adds an OID (the library copies it) unless it is present (`gss_add_oid_set_member`;
+    /// the presence check is done here, as RFC 2744 describes, since MIT appends regardless).
     #[doc(alias = "gss_add_oid_set_member")]
     pub fn insert(&mut self, oid: &Oid) -> Result<()> {
         if self.set.is_null() {
             *self = OidSet::new()?;
+        }
+        if self.contains(oid) {
+            return Ok(());
         }
         call("gss_add_oid_set_member", |minor| {
             // SAFETY: the set is valid and owned; the OID is only read and copied.
