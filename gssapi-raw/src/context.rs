@@ -16,7 +16,7 @@
 use crate::buffer::{Buffer, input, input_opt};
 use crate::cred::Cred;
 use crate::cred::opt_cred;
-use crate::error::{Result, Supplementary, check};
+use crate::error::{Error, Result, Supplementary, check};
 use crate::name::Name;
 use crate::oid::{Oid, opt_ptr};
 use crate::sys;
@@ -274,6 +274,7 @@ pub fn accept_sec_context(
 /// Everything the library says about a context, complete or partial.
 #[doc(alias = "gss_inquire_context")]
 pub fn inquire_context(context: &SecContext) -> Result<InquireContext> {
+    require("gss_inquire_context", context)?;
     let mut minor = 0;
     let mut src = Name::null();
     let mut targ = Name::null();
@@ -312,6 +313,7 @@ pub fn inquire_context(context: &SecContext) -> Result<InquireContext> {
 /// Seconds the context remains valid (0 once expired).
 #[doc(alias = "gss_context_time")]
 pub fn context_time(context: &SecContext) -> Result<u32> {
+    require("gss_context_time", context)?;
     let mut secs = 0;
     crate::error::call("gss_context_time", |minor| {
         // SAFETY: valid or null handle; the out-pointer is valid.
@@ -324,6 +326,7 @@ pub fn context_time(context: &SecContext) -> Result<u32> {
 /// (modern mechanisms do not: the buffer is then empty). The handle becomes empty.
 #[doc(alias = "gss_delete_sec_context")]
 pub fn delete_sec_context(context: &mut SecContext) -> Result<Buffer> {
+    require("gss_delete_sec_context", context)?;
     let mut token = Buffer::new();
     crate::error::call("gss_delete_sec_context", |minor| {
         // SAFETY: the handle is ours; the library frees it and sets it to GSS_C_NO_CONTEXT.
@@ -335,6 +338,7 @@ pub fn delete_sec_context(context: &mut SecContext) -> Result<Buffer> {
 /// Exports an established context for another process; the local handle becomes empty.
 #[doc(alias = "gss_export_sec_context")]
 pub fn export_sec_context(context: &mut SecContext) -> Result<Buffer> {
+    require("gss_export_sec_context", context)?;
     let mut token = Buffer::new();
     crate::error::call("gss_export_sec_context", |minor| {
         // SAFETY: the handle is ours; on success the library frees it and nulls it.
@@ -359,10 +363,26 @@ pub fn import_sec_context(token: &[u8]) -> Result<SecContext> {
 /// after the initiator thought it was done).
 #[doc(alias = "gss_process_context_token")]
 pub fn process_context_token(context: &mut SecContext, token: &[u8]) -> Result<()> {
+    require("gss_process_context_token", context)?;
     let mut buf = input(token);
     crate::error::call("gss_process_context_token", |minor| {
         // SAFETY: valid handle; the token is only read.
         unsafe { sys::gss_process_context_token(minor, context.handle, &mut buf) }
     })?;
+    Ok(())
+}
+
+/// Rejects the empty handle before the library sees it, with the status MIT returns
+/// (`GSS_S_CALL_INACCESSIBLE_READ | GSS_S_NO_CONTEXT`, python-gssapi's `ContextReadError`).
+/// Heimdal dereferences a `GSS_C_NO_CONTEXT` in several calls, so this check is what keeps those
+/// calls safe there.
+pub(crate) fn require(function: &'static str, context: &SecContext) -> Result<()> {
+    if context.is_null() {
+        return Err(Error::rejected(
+            function,
+            sys::GSS_S_CALL_INACCESSIBLE_READ | sys::GSS_S_NO_CONTEXT,
+            "no security context: the handle is empty (never established, deleted or exported)",
+        ));
+    }
     Ok(())
 }

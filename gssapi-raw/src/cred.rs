@@ -232,11 +232,29 @@ pub fn add_cred_in_place(
     init_lifetime: Option<u32>,
     accept_lifetime: Option<u32>,
 ) -> Result<AddCredInPlace> {
+    // Heimdal dereferences a null output handle, so there the new set replaces the old one;
+    // MIT changes the credential in place. Either way `cred` ends up holding the grown set.
+    if cfg!(gss_impl = "heimdal") {
+        let added = add_cred(
+            Some(cred),
+            name,
+            mech,
+            usage,
+            init_lifetime,
+            accept_lifetime,
+        )?;
+        *cred = added.creds;
+        return Ok(AddCredInPlace {
+            mechs: added.mechs,
+            init_lifetime: added.init_lifetime,
+            accept_lifetime: added.accept_lifetime,
+        });
+    }
     let mut mechs = OidSet::null();
     let (mut init_rec, mut accept_rec) = (0, 0);
     call("gss_add_cred", |minor| {
         // SAFETY: `cred` is a valid handle we own exclusively (`&mut`); with a null output
-        // handle the library adds the element to it. Other outputs are owned by wrappers.
+        // handle MIT adds the element to it. Other outputs are owned by their wrappers.
         unsafe {
             sys::gss_add_cred(
                 minor,

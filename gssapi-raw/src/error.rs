@@ -166,6 +166,80 @@ impl Supplementary {
     }
 }
 
+/// A Kerberos error carried in the minor status of a krb5 (or SPNEGO-over-krb5) failure: the
+/// `com_err` codes of the `krb5` error table, which MIT and Heimdal share.
+///
+/// The major status of many Kerberos failures is only `GSS_S_FAILURE`; this is where the reason
+/// is ([`Error::krb5_error`]). `#[non_exhaustive]`, with [`Krb5Error::Other`] for the rest of the
+/// table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, FromPrimitive, IntoPrimitive)]
+#[repr(i32)]
+#[non_exhaustive]
+pub enum Krb5Error {
+    /// `KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN`: the client is not in the KDC's database.
+    ClientPrincipalUnknown = -1765328378,
+    /// `KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN`: the service is not in the KDC's database.
+    ServerPrincipalUnknown = -1765328377,
+    /// `KRB5KDC_ERR_POLICY`: KDC policy rejects the request.
+    KdcPolicy = -1765328372,
+    /// `KRB5KDC_ERR_BADOPTION`: the KDC cannot honour a requested option (e.g. delegation).
+    KdcBadOption = -1765328371,
+    /// `KRB5KDC_ERR_CLIENT_REVOKED`: the client's credentials have been revoked.
+    ClientRevoked = -1765328366,
+    /// `KRB5KDC_ERR_KEY_EXP`: the password has expired.
+    PasswordExpired = -1765328361,
+    /// `KRB5KDC_ERR_PREAUTH_FAILED`: pre-authentication failed (usually a wrong password).
+    PreauthFailed = -1765328360,
+    /// `KRB5KRB_AP_ERR_BAD_INTEGRITY`: a decrypt integrity check failed (wrong key).
+    BadIntegrity = -1765328353,
+    /// `KRB5KRB_AP_ERR_TKT_EXPIRED`: the ticket has expired.
+    TicketExpired = -1765328352,
+    /// `KRB5KRB_AP_ERR_TKT_NYV`: the ticket is not yet valid.
+    TicketNotYetValid = -1765328351,
+    /// `KRB5KRB_AP_ERR_REPEAT`: the request is a replay.
+    Replay = -1765328350,
+    /// `KRB5KRB_AP_ERR_NOT_US`: the ticket is for another service.
+    NotUs = -1765328349,
+    /// `KRB5KRB_AP_ERR_BADMATCH`: ticket and authenticator do not match.
+    BadMatch = -1765328348,
+    /// `KRB5KRB_AP_ERR_SKEW`: the clocks differ too much.
+    ClockSkew = -1765328347,
+    /// `KRB5KRB_AP_ERR_MODIFIED`: the message was modified (or the key is wrong).
+    Modified = -1765328343,
+    /// `KRB5KRB_AP_ERR_BADKEYVER`: the key version is not available.
+    BadKeyVersion = -1765328340,
+    /// `KRB5KRB_AP_ERR_NOKEY`: the service key is not available.
+    NoKey = -1765328339,
+    /// `KRB5_CC_NOTFOUND`: no matching credential in the ccache.
+    CcacheNotFound = -1765328243,
+    /// `KRB5_REALM_UNKNOWN`: no KDC is known for the realm.
+    RealmUnknown = -1765328230,
+    /// `KRB5_KDC_UNREACH`: no KDC could be reached.
+    KdcUnreachable = -1765328228,
+    /// `KRB5_KT_NOTFOUND`: the key table has no entry for the principal.
+    KeytabEntryNotFound = -1765328203,
+    /// `KRB5_FCC_NOFILE`: the ccache file does not exist.
+    CcacheFileMissing = -1765328189,
+    /// `KRB5_KT_KVNONOTFOUND`: the key table has the principal, but not that key version.
+    KeytabKvnoNotFound = -1765328154,
+    /// Another code of the krb5 error table.
+    #[num_enum(catch_all)]
+    Other(i32),
+}
+
+impl Krb5Error {
+    /// The first code of the `krb5` com_err table.
+    const TABLE_BASE: i32 = -1765328384;
+
+    /// The Kerberos error of a minor status, if it is a code of the krb5 table.
+    pub fn from_minor(minor: u32) -> Option<Krb5Error> {
+        let code = minor as i32;
+        (Self::TABLE_BASE..Self::TABLE_BASE + 256)
+            .contains(&code)
+            .then(|| Krb5Error::from(code))
+    }
+}
+
 /// The python-gssapi exception classes, for people porting from `gssapi.raw.exceptions`.
 ///
 /// [`Error::kind`] gives the most specific class (the one python-gssapi would raise);
@@ -477,6 +551,14 @@ impl Error {
         }))
     }
 
+    /// An error for input Rust rejects with a routine status of its own (e.g. `GSS_S_BAD_NAME`
+    /// for a name with an interior NUL).
+    pub(crate) fn rejected(function: &'static str, major: u32, why: &str) -> Error {
+        let mut err = Error::invalid_input(function, why);
+        err.0.major = major;
+        err
+    }
+
     /// An error for a function this build's library does not have.
     pub fn missing_function(function: &'static str) -> Error {
         Error(Box::new(Inner {
@@ -493,6 +575,12 @@ impl Error {
             token: None,
             origin: Origin::MissingFunction,
         }))
+    }
+
+    /// Adds an explanation to the major-status messages.
+    pub(crate) fn with_note(mut self, note: &str) -> Error {
+        self.0.major_messages.push(note.to_string());
+        self
     }
 
     /// Attaches the output token the failing call produced (an empty token is dropped).
@@ -538,6 +626,11 @@ impl Error {
     pub fn calling(&self) -> Option<CallingError> {
         (sys::GSS_CALLING_ERROR(self.0.major) != 0)
             .then(|| CallingError::from((self.0.major >> sys::GSS_C_CALLING_ERROR_OFFSET) as u8))
+    }
+
+    /// The Kerberos error in the minor status, when the minor status is a krb5 error code.
+    pub fn krb5_error(&self) -> Option<Krb5Error> {
+        Krb5Error::from_minor(self.0.minor)
     }
 
     /// The supplementary bits.
@@ -628,6 +721,7 @@ impl fmt::Debug for Error {
             .field("routine", &self.routine())
             .field("calling", &self.calling())
             .field("supplementary", &self.supplementary())
+            .field("krb5_error", &self.krb5_error())
             .field("mech", &self.0.mech)
             .field("major_messages", &self.0.major_messages)
             .field("minor_messages", &self.0.minor_messages)

@@ -70,7 +70,8 @@ pub use buffer::Buffer;
 pub use context::SecContext;
 pub use cred::Cred;
 pub use error::{
-    CallingError, Error, ErrorKind, Origin, Result, RoutineError, Supplementary, display_status,
+    CallingError, Error, ErrorKind, Krb5Error, Origin, Result, RoutineError, Supplementary,
+    display_status,
 };
 pub use name::Name;
 pub use oid::{Oid, OidSet, mech_type, name_type};

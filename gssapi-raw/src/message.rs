@@ -13,9 +13,26 @@
 //! ```
 
 use crate::buffer::{Buffer, input};
-use crate::context::SecContext;
-use crate::error::{Result, Supplementary, call};
+use crate::context::{SecContext, require};
+use crate::error::{Error, Result, Supplementary, call};
 use crate::sys;
+
+/// Heimdal checks a token's sequence number before its checksum and returns at once when the
+/// number is out of order (`GSS_S_GAP_TOKEN`, `GSS_S_UNSEQ_TOKEN`, `GSS_S_DUPLICATE_TOKEN`,
+/// `GSS_S_OLD_TOKEN`): the token was then neither verified nor unwrapped, although the status
+/// is not an error. Reporting that as success would hand out unverified (or no) data, so on
+/// Heimdal it becomes an error with the same status bits. MIT verifies first and reports the
+/// sequencing news with the verified message, which is what the `supplementary` fields carry.
+fn unverified_on_heimdal(function: &'static str, supplementary: Supplementary) -> Result<()> {
+    if cfg!(gss_impl = "heimdal") && supplementary.has_sequence_problem() {
+        return Err(
+            Error::from_status(function, supplementary.bits(), 0).with_note(
+                "Heimdal did not verify this out-of-sequence token; its contents are not returned",
+            ),
+        );
+    }
+    Ok(())
+}
 
 /// The result of [`wrap`] (python-gssapi: `WrapResult`).
 #[derive(Debug)]
@@ -38,8 +55,9 @@ pub struct Unwrap {
     pub encrypted: bool,
     /// The quality of protection the sender used.
     pub qop: u32,
-    /// Sequencing news about this token (duplicate, old, unseq, gap). The message is returned
-    /// whatever they say; deciding to drop it is the caller's.
+    /// Sequencing news about this token (duplicate, old, unseq, gap). With MIT the verified
+    /// message is returned whatever they say, and deciding to drop it is the caller's; Heimdal
+    /// does not verify such tokens, so there they are errors instead (see [`unwrap`]).
     pub supplementary: Supplementary,
 }
 
@@ -56,6 +74,7 @@ pub struct VerifyMic {
 /// A MIC token over `message` (`qop` `None`: the default).
 #[doc(alias = "gss_get_mic")]
 pub fn get_mic(context: &mut SecContext, message: &[u8], qop: Option<u32>) -> Result<Buffer> {
+    require("gss_get_mic", context)?;
     let mut msg = input(message);
     let mut token = Buffer::new();
     call("gss_get_mic", |minor| {
@@ -75,9 +94,10 @@ pub fn get_mic(context: &mut SecContext, message: &[u8], qop: Option<u32>) -> Re
 }
 
 /// Checks a MIC token over `message`. A bad MIC is an error (`BadMic`); sequencing problems
-/// that are not errors are reported in the result.
+/// that are not errors are reported in the result (on Heimdal they are errors: see [`unwrap`]).
 #[doc(alias = "gss_verify_mic")]
 pub fn verify_mic(context: &mut SecContext, message: &[u8], token: &[u8]) -> Result<VerifyMic> {
+    require("gss_verify_mic", context)?;
     let mut msg = input(message);
     let mut tok = input(token);
     let mut qop = 0;
@@ -85,6 +105,7 @@ pub fn verify_mic(context: &mut SecContext, message: &[u8], token: &[u8]) -> Res
         // SAFETY: valid handle (exclusive); inputs only read; the out-pointer is valid.
         unsafe { sys::gss_verify_mic(minor, context.as_raw(), &mut msg, &mut tok, &mut qop) }
     })?;
+    unverified_on_heimdal("gss_verify_mic", supplementary)?;
     Ok(VerifyMic { qop, supplementary })
 }
 
@@ -96,6 +117,7 @@ pub fn wrap(
     confidential: bool,
     qop: Option<u32>,
 ) -> Result<Wrap> {
+    require("gss_wrap", context)?;
     let mut msg = input(message);
     let mut out = Buffer::new();
     let mut conf_state = 0;
@@ -121,8 +143,13 @@ pub fn wrap(
 }
 
 /// Unwraps a wrap token. Integrity failures are errors; sequencing news is in the result.
+///
+/// On Heimdal, a token out of sequence is an error carrying the supplementary bits (e.g.
+/// [`ErrorKind::TokenTooEarly`](crate::ErrorKind::TokenTooEarly)), because Heimdal returns
+/// before verifying it.
 #[doc(alias = "gss_unwrap")]
 pub fn unwrap(context: &mut SecContext, message: &[u8]) -> Result<Unwrap> {
+    require("gss_unwrap", context)?;
     let mut msg = input(message);
     let mut out = Buffer::new();
     let (mut conf_state, mut qop) = (0, 0);
@@ -140,6 +167,7 @@ pub fn unwrap(context: &mut SecContext, message: &[u8]) -> Result<Unwrap> {
             )
         }
     })?;
+    unverified_on_heimdal("gss_unwrap", supplementary)?;
     Ok(Unwrap {
         message: out,
         encrypted: conf_state != 0,
@@ -156,6 +184,7 @@ pub fn wrap_size_limit(
     qop: Option<u32>,
     max_output_size: u32,
 ) -> Result<u32> {
+    require("gss_wrap_size_limit", context)?;
     let mut max_input = 0;
     call("gss_wrap_size_limit", |minor| {
         // SAFETY: valid handle; the out-pointer is valid. The call does not change the context.

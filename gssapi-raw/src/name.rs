@@ -13,8 +13,8 @@
 //! ```
 
 use crate::buffer::{Buffer, input};
-use crate::error::{Result, call};
-use crate::oid::{Oid, OidSet, opt_ptr};
+use crate::error::{Error, Result, call};
+use crate::oid::{Oid, OidSet, name_type, opt_ptr};
 use crate::sys;
 use std::fmt;
 use std::ptr;
@@ -93,10 +93,28 @@ pub struct DisplayName {
 
 /// Makes a name from bytes and a name type (`None`: the mechanism's default syntax).
 ///
-/// The bytes are passed as they are, with their length: an interior NUL or an odd encoding is
-/// the library's to accept or reject.
+/// Text name types must not contain a NUL byte: MIT would keep it inside the principal, where
+/// C code that later reads the name as a string would see a shorter, different name. Such input
+/// is a `BadName` error ([`Origin::Input`](crate::Origin::Input)) without a library call. The
+/// binary name types (exported names, machine uids, certificates) take any bytes.
 #[doc(alias = "gss_import_name")]
 pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
+    let binary = name_type.is_some_and(|t| {
+        [
+            &name_type::EXPORT,
+            &name_type::COMPOSITE_EXPORT,
+            &name_type::MACHINE_UID,
+            &name_type::KERBEROS_X509_CERT,
+        ]
+        .contains(&t)
+    });
+    if !binary && name.contains(&0) {
+        return Err(Error::rejected(
+            "gss_import_name",
+            sys::GSS_S_BAD_NAME,
+            "a text name must not contain a NUL byte",
+        ));
+    }
     let mut out = Name::null();
     let mut buf = input(name);
     call("gss_import_name", |minor| {

@@ -188,11 +188,12 @@ fn messages_are_captured_from_the_library() {
     assert!(text.starts_with("gss_test failed: "), "{text}");
     assert!(text.contains("0x00020000"), "{text}");
     assert!(err.token().is_none());
-    // A combined status yields one message per part.
+    // A combined status describes every part (MIT gives one line each, Heimdal one line).
     let lines =
         gssapi_raw::display_status(GSS_S_BAD_NAME | GSS_S_CALL_INACCESSIBLE_READ, true, None)
             .unwrap();
-    assert!(lines.len() >= 2, "{lines:?}");
+    let all = lines.join(" ").to_lowercase();
+    assert!(all.contains("read") && all.contains("name"), "{lines:?}");
 }
 
 #[test]

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the tests and the demo need (Debian 12).
+# Idempotent and quiet when everything is present: apt-get runs only for missing packages.
+set -euo pipefail
+
+packages=(
+  # build: MIT and Heimdal development files side by side, pkg-config, a C compiler
+  pkg-config gcc libc6-dev krb5-multidev libkrb5-dev heimdal-multidev
+  # the `bindgen` feature (clippy --all-features builds it) needs libclang
+  libclang-dev
+  # a real MIT realm for the tests and the demo
+  krb5-kdc krb5-admin-server krb5-user
+  # memory checking of the test suite
+  valgrind
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ci/install-deps.sh: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  # Service packages try to start their daemons; the realm runs its own KDC instead.
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The project's test command (README): installs what it needs, then runs every check.
+#   fmt, clippy -D warnings, the tests against MIT, the tests against Heimdal, and the raw test
+#   suite under valgrind. Each step prints a banner; the first failure stops the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "dependencies"
+bash ci/install-deps.sh
+
+export CARGO_TERM_COLOR=never
+export RUST_BACKTRACE=1
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, all features, -D warnings)"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+step "tests against MIT krb5"
+cargo test --workspace
+
+step "tests against Heimdal (library), MIT KDC"
+GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR=target/heimdal \
+  cargo test -p gssapi-sys -p gssapi-raw
+
+step "valgrind: gssapi-raw test suite (MIT)"
+bash ci/valgrind.sh
+
+step "all checks passed"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the gssapi-raw test binaries under valgrind memcheck. Fails on definite leaks and on
+# invalid reads or writes (any memcheck error), prints each binary's summary lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build the test binaries and list them (cargo's JSON messages name each executable).
+mapfile -t bins < <(cargo test -p gssapi-raw --no-run --message-format=json 2>/dev/null \
+  | python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
+        print(m["executable"])
+')
+
+[ ${#bins[@]} -gt 0 ] || { echo "no test binaries found" >&2; exit 1; }
+
+status=0
+for bin in "${bins[@]}"; do
+  log=$(mktemp)
+  echo "--- valgrind $(basename "$bin")"
+  # Child processes (kdc, kinit, kadmin) are not traced: only our process is checked.
+  if ! valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite \
+      --errors-for-leak-kinds=definite --error-exitcode=99 \
+      --suppressions=ci/valgrind.supp --num-callers=30 \
+      "$bin" --test-threads=2 >"$log.out" 2>"$log"; then
+    status=1
+    cat "$log"
+    tail -n 30 "$log.out"
+  fi
+  grep -E "definitely lost|ERROR SUMMARY" "$log" | sed 's/^==[0-9]*== /  /'
+  grep -E "^test result|passed" "$log.out" | tail -n 1 | sed 's/^/  /'
+  rm -f "$log" "$log.out"
+done
+exit $status
