@@ -24,10 +24,13 @@ for bin in "${bins[@]}"; do
   log=$(mktemp)
   echo "--- valgrind $(basename "$bin")"
   # Child processes (kdc, kinit, kadmin) are not traced: only our process is checked.
+  # One test thread: MIT locks ccache files with OFD locks, and valgrind 3.19 does not treat
+  # F_OFD_SETLKW as a blocking call, so two threads contending for one ccache deadlock under
+  # valgrind (not outside it).
   if ! valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite \
       --errors-for-leak-kinds=definite --error-exitcode=99 \
       --suppressions=ci/valgrind.supp --num-callers=30 \
-      "$bin" --test-threads=2 >"$log.out" 2>"$log"; then
+      "$bin" --test-threads=1 >"$log.out" 2>"$log"; then
     status=1
     cat "$log"
     tail -n 30 "$log.out"
