@@ -62,7 +62,9 @@ pub(crate) fn flipped_mic_byte_is_bad_mic() -> TestResult {
         bad[index] ^= 0x01;
         let err = match message::verify_mic(&mut e.acceptor, b"payload", &bad) {
             Ok(v) => {
-                return Err(format!("flipped byte {index} of {} verified: {v:?}", mic.len()).into());
+                return Err(
+                    format!("flipped byte {index} of {} verified: {v:?}", mic.len()).into(),
+                );
             }
             Err(err) => err,
         };
@@ -131,11 +133,7 @@ pub(crate) fn replayed_and_reordered_wrap_tokens_report_supplementary_bits() -> 
     }
     // Skip token 1: token 2 arrives early.
     let early = message::unwrap(&mut e.acceptor, &tokens[2]).map_err(fail)?;
-    check!(
-        *early.message == [2],
-        "early message {:?}",
-        &*early.message
-    );
+    check!(*early.message == [2], "early message {:?}", &*early.message);
     check!(
         early.supplementary.contains(Supplementary::GAP_TOKEN),
         "{:?}",
