@@ -3,9 +3,14 @@
 #   fmt, clippy -D warnings, the tests against MIT, the tests against Heimdal, and the raw test
 #   suite under valgrind. Each step prints a banner; the first failure stops the run.
 set -euo pipefail
+shopt -s lastpipe
 cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s\n' "$*"; }
+
+# Every test run's output also goes to this log, for the closing count.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 
 step "dependencies"
 bash ci/install-deps.sh
@@ -20,13 +25,16 @@ step "cargo clippy (all targets, all features, -D warnings)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "tests against MIT krb5"
-cargo test --workspace
+cargo test --workspace 2>&1 | tee -a "$log"
 
 step "tests against Heimdal (library), MIT KDC"
 GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR=target/heimdal \
-  cargo test -p gssapi-sys -p gssapi-raw
+  cargo test -p gssapi-sys -p gssapi-raw 2>&1 | tee -a "$log"
 
 step "valgrind: gssapi-raw test suite (MIT)"
-bash ci/valgrind.sh
+bash ci/valgrind.sh 2>&1 | tee -a "$log"
 
 step "all checks passed"
+# One closing line over every suite above (MIT, Heimdal, valgrind).
+awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "summary: %d passed, %d failed\n", p, f }' "$log"

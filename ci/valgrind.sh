@@ -21,6 +21,11 @@ for line in sys.stdin:
 
 status=0
 for bin in "${bins[@]}"; do
+  # Skip binaries without tests (the lib's empty unit-test harness).
+  listing=$("$bin" --list 2>/dev/null || true)
+  if ! grep -q ': test$' <<<"$listing"; then
+    continue
+  fi
   log=$(mktemp)
   echo "--- valgrind $(basename "$bin")"
   # Child processes (kdc, kinit, kadmin) are not traced: only our process is checked.
