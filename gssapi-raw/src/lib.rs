@@ -45,6 +45,7 @@
 //!   `delete_sec_context`, `export_sec_context`, `import_sec_context`, `process_context_token`.
 //! - [`message`]: `get_mic`, `verify_mic`, `wrap`, `unwrap`, `wrap_size_limit`.
 //! - [`misc`]: `indicate_mechs`, `display_status`.
+//! - [`ext`]: every extension python-gssapi binds, and more, one module each.
 //!
 //! # Threads
 //!
@@ -60,6 +61,7 @@ mod buffer;
 pub mod context;
 pub mod cred;
 mod error;
+pub mod ext;
 pub mod message;
 pub mod misc;
 pub mod name;

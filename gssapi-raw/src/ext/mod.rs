@@ -1,0 +1,47 @@
+//! GSSAPI extensions beyond RFC 2744: one module per extension, as python-gssapi's
+//! `gssapi.raw.ext_*` modules.
+//!
+//! Every function exists on every platform. When the library this crate was built against lacks
+//! an extension (detected per symbol at build time, see `gssapi_sys::EXTENSIONS`), its functions
+//! return an [`Error`](crate::Error) whose
+//! [`is_unavailable_in_library`](crate::Error::is_unavailable_in_library) is true, and whose
+//! kind is `OperationUnavailable`.
+//!
+//! ```
+//! for ext in gssapi_raw::ext::supported_extensions() {
+//!     println!("{}: {}", ext.name, ext.summary);
+//! }
+//! ```
+
+pub mod cred_imp_exp;
+pub mod cred_store;
+pub mod dce;
+pub mod ggf;
+pub mod iov_mic;
+pub mod krb5;
+pub mod localname;
+pub mod password;
+pub mod rfc4178;
+pub mod rfc4401;
+pub mod rfc5587;
+pub mod rfc5588;
+pub mod rfc5801;
+pub mod rfc6680;
+pub mod s4u;
+
+pub use gssapi_sys::Extension;
+
+/// The extensions this build's library has, as detected at build time (python-gssapi users
+/// check `hasattr(gssapi.raw, ...)`; this is the list at once).
+pub fn supported_extensions() -> Vec<&'static Extension> {
+    gssapi_sys::EXTENSIONS
+        .iter()
+        .filter(|e| gssapi_sys::has_extension(e.name))
+        .collect()
+}
+
+/// Whether this build's library has the named extension (a name from `gssapi_sys::EXTENSIONS`,
+/// e.g. `"cred_store"`).
+pub fn is_supported(name: &str) -> bool {
+    gssapi_sys::has_extension(name)
+}
