@@ -24,6 +24,9 @@ use std::ptr;
 #[doc(alias = "gss_release_name")]
 pub struct Name {
     handle: sys::gss_name_t,
+    /// Made by `gss_import_name` (rather than returned by a context or credential call); see
+    /// [`duplicate_name`] for why Heimdal needs to know.
+    imported: bool,
 }
 
 // SAFETY: a name is a heap object of the library that is not tied to the thread that made it;
@@ -38,6 +41,7 @@ impl Name {
     pub(crate) fn null() -> Name {
         Name {
             handle: ptr::null_mut(),
+            imported: false,
         }
     }
 
@@ -122,6 +126,7 @@ pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
         // handle is owned by `out`.
         unsafe { sys::gss_import_name(minor, &mut buf, opt_ptr(name_type), out.as_out_ptr()) }
     })?;
+    out.imported = true;
     Ok(out)
 }
 
@@ -175,13 +180,25 @@ pub fn export_name(name: &Name) -> Result<Buffer> {
 }
 
 /// A copy of a name.
+///
+/// On Heimdal (7.8), `gss_duplicate_name` crashes on the mechanism names that
+/// `gss_accept_sec_context` and `gss_inquire_context` return (names it did not import itself).
+/// There such a name is copied through its exported form instead (`gss_export_name`, then
+/// `gss_import_name` with the export name type), which gives an equal mechanism name.
 #[doc(alias = "gss_duplicate_name")]
 pub fn duplicate_name(name: &Name) -> Result<Name> {
+    if cfg!(gss_impl = "heimdal")
+        && !name.imported
+        && let Ok(exported) = export_name(name)
+    {
+        return import_name(&exported, Some(&name_type::EXPORT));
+    }
     let mut out = Name::null();
     call("gss_duplicate_name", |minor| {
         // SAFETY: valid handle; the output handle is owned by `out`.
         unsafe { sys::gss_duplicate_name(minor, name.handle, out.as_out_ptr()) }
     })?;
+    out.imported = name.imported;
     Ok(out)
 }
 

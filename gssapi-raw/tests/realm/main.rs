@@ -44,6 +44,7 @@ fn main() {
         names_creds::acquire_and_inquire_credentials,
         names_creds::add_cred_new_and_in_place,
         names_creds::acceptor_credentials_for_a_named_service,
+        names_creds::duplicate_names_from_contexts,
         bad_inputs::truncated_tokens,
         bad_inputs::random_tokens_to_accept,
         bad_inputs::empty_second_spnego_token,

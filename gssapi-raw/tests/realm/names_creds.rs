@@ -176,3 +176,38 @@ pub(crate) fn acceptor_credentials_for_a_named_service() -> TestResult {
     );
     Ok(())
 }
+
+pub(crate) fn duplicate_names_from_contexts() -> TestResult {
+    for mech in [&mech_type::KERBEROS, &mech_type::SPNEGO] {
+        let e = crate::establish(
+            &service("host@localhost"),
+            Some(mech),
+            crate::flags(),
+            None,
+            None,
+        )
+        .map_err(fail)?;
+        let who = e.accept.initiator_name.as_ref().ok_or("no initiator")?;
+        let dup = name::duplicate_name(who).map_err(fail)?;
+        check!(
+            text(&name::display_name(who).map_err(fail)?.name)
+                == text(&name::display_name(&dup).map_err(fail)?.name)
+        );
+        // Heimdal's copy of a SPNEGO-side name is the Kerberos name (see duplicate_name).
+        if !crate::heimdal() {
+            check!(name::compare_name(who, &dup).map_err(fail)?, "{mech:?}");
+        }
+        let info = gssapi_raw::context::inquire_context(&e.acceptor).map_err(fail)?;
+        for n in [info.initiator_name.as_ref(), info.target_name.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            let d = name::duplicate_name(n).map_err(fail)?;
+            check!(
+                text(&name::display_name(&d).map_err(fail)?.name)
+                    == text(&name::display_name(n).map_err(fail)?.name)
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,532 @@
+//! Security contexts: establish one with [`SecurityContext::step`], then protect messages.
+//!
+//! ```no_run
+//! use gssapi::{Credentials, CredUsage, Flags, Name, SecurityContext};
+//!
+//! let target = Name::hostbased_service("host@server.example.com")?;
+//! let mut client = SecurityContext::initiator(&target)
+//!     .flags(Flags::MUTUAL | Flags::SEQUENCE)
+//!     .build();
+//! let mut server = SecurityContext::acceptor(None).build();
+//!
+//! // Tokens go back and forth until both sides are complete.
+//! let mut to_server = client.step(None)?;
+//! while let Some(token) = to_server.take() {
+//!     if let Some(reply) = server.step(Some(&token))? {
+//!         to_server = client.step(Some(&reply))?;
+//!     }
+//! }
+//! assert!(client.is_complete() && server.is_complete());
+//! println!("{} authenticated to {}", server.initiator_name()?, client.target_name()?);
+//!
+//! let sealed = client.encrypt(b"hello")?;
+//! assert_eq!(&*server.decrypt(&sealed)?, b"hello");
+//! # Ok::<(), gssapi::Error>(())
+//! ```
+//!
+//! # Threads
+//!
+//! A `SecurityContext` is `Send` but not `Sync`: per-message calls update sequence numbers in
+//! the library without a lock, so every call that uses the context takes `&mut self`. To use one
+//! context from several threads, put it behind a `Mutex`; to serve many clients, give each its
+//! own context and share the [`Credentials`].
+//!
+//! GSSAPI calls block (a step may contact the KDC). In async code run them on a blocking pool
+//! (`tokio::task::spawn_blocking`).
+
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::mechanism::Mechanism;
+use crate::name::Name;
+use gssapi_raw::context::{self as raw_ctx, InquireContext};
+use gssapi_raw::message;
+use gssapi_raw::{self as raw, Buffer, ChannelBindings, Flags};
+
+pub use raw::message::{Unwrap, VerifyMic, Wrap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    New,
+    InProgress,
+    Complete,
+    Failed,
+    Gone,
+}
+
+#[derive(Debug)]
+enum Role {
+    Initiator {
+        target: Name,
+        creds: Option<Credentials>,
+        mech: Option<Mechanism>,
+        flags: Flags,
+        lifetime: Option<u32>,
+        bindings: Option<ChannelBindings>,
+    },
+    Acceptor {
+        creds: Option<Credentials>,
+        bindings: Option<ChannelBindings>,
+    },
+    Imported,
+}
+
+/// What is known once a context is established.
+#[derive(Debug)]
+struct Established {
+    info: InquireContext,
+    delegated: Option<Credentials>,
+}
+
+/// A security context, initiator or acceptor (python-gssapi: `SecurityContext`).
+#[derive(Debug)]
+pub struct SecurityContext {
+    raw: raw::SecContext,
+    role: Role,
+    state: State,
+    established: Option<Established>,
+    delegated: Option<Credentials>,
+}
+
+/// Builds an initiator context.
+#[derive(Debug)]
+#[must_use = "call .build() to get the context"]
+pub struct InitiatorBuilder {
+    target: Name,
+    creds: Option<Credentials>,
+    mech: Option<Mechanism>,
+    flags: Flags,
+    lifetime: Option<u32>,
+    bindings: Option<ChannelBindings>,
+}
+
+impl InitiatorBuilder {
+    /// Credentials to initiate with (default: the default credentials).
+    pub fn credentials(mut self, creds: &Credentials) -> Self {
+        self.creds = Some(creds.clone());
+        self
+    }
+
+    /// The mechanism (default: the library's default, normally Kerberos).
+    pub fn mech(mut self, mech: &Mechanism) -> Self {
+        self.mech = Some(mech.clone());
+        self
+    }
+
+    /// The flags to request (default: mutual authentication and sequence detection, as
+    /// python-gssapi). The context reports what was granted in [`SecurityContext::flags`].
+    pub fn flags(mut self, flags: Flags) -> Self {
+        self.flags = flags;
+        self
+    }
+
+    /// Requested lifetime in seconds.
+    pub fn lifetime(mut self, seconds: u32) -> Self {
+        self.lifetime = Some(seconds);
+        self
+    }
+
+    /// Channel bindings (e.g. `tls-server-end-point:` data).
+    pub fn channel_bindings(mut self, bindings: ChannelBindings) -> Self {
+        self.bindings = Some(bindings);
+        self
+    }
+
+    /// The context, ready for its first [`SecurityContext::step`].
+    pub fn build(self) -> SecurityContext {
+        SecurityContext::new(Role::Initiator {
+            target: self.target,
+            creds: self.creds,
+            mech: self.mech,
+            flags: self.flags,
+            lifetime: self.lifetime,
+            bindings: self.bindings,
+        })
+    }
+}
+
+/// Builds an acceptor context.
+#[derive(Debug)]
+#[must_use = "call .build() to get the context"]
+pub struct AcceptorBuilder {
+    creds: Option<Credentials>,
+    bindings: Option<ChannelBindings>,
+}
+
+impl AcceptorBuilder {
+    /// Channel bindings the initiator must match.
+    pub fn channel_bindings(mut self, bindings: ChannelBindings) -> Self {
+        self.bindings = Some(bindings);
+        self
+    }
+
+    /// The context, ready for the initiator's first token.
+    pub fn build(self) -> SecurityContext {
+        SecurityContext::new(Role::Acceptor {
+            creds: self.creds,
+            bindings: self.bindings,
+        })
+    }
+}
+
+fn state_error(operation: &'static str, reason: &'static str) -> Error {
+    Error::State { operation, reason }
+}
+
+impl SecurityContext {
+    /// An initiator towards `target` (python-gssapi: `SecurityContext(name=..., usage='initiate')`).
+    pub fn initiator(target: &Name) -> InitiatorBuilder {
+        InitiatorBuilder {
+            target: target.clone(),
+            creds: None,
+            mech: None,
+            flags: Flags::MUTUAL | Flags::SEQUENCE,
+            lifetime: None,
+            bindings: None,
+        }
+    }
+
+    /// An acceptor with `creds` (`None`: the default acceptor credentials, e.g. the keytab).
+    pub fn acceptor(creds: Option<&Credentials>) -> AcceptorBuilder {
+        AcceptorBuilder {
+            creds: creds.cloned(),
+            bindings: None,
+        }
+    }
+
+    fn new(role: Role) -> SecurityContext {
+        SecurityContext {
+            raw: raw::SecContext::new(),
+            role,
+            state: State::New,
+            established: None,
+            delegated: None,
+        }
+    }
+
+    /// Takes the next token from the peer (`None` for an initiator's first step) and returns
+    /// the token to send back, if any. When this returns with [`is_complete`] true, the
+    /// context is established (an acceptor may still have a last token to send).
+    ///
+    /// A failed step returns an error that may carry a token for the peer
+    /// ([`Error::token`]); the context cannot be used after that.
+    ///
+    /// [`is_complete`]: SecurityContext::is_complete
+    pub fn step(&mut self, input: Option<&[u8]>) -> Result<Option<Buffer>> {
+        match self.state {
+            State::Complete => {
+                return Err(state_error(
+                    "step",
+                    "the context is already established; nothing more to exchange",
+                ));
+            }
+            State::Failed => {
+                return Err(state_error(
+                    "step",
+                    "an earlier step failed; start a new context",
+                ));
+            }
+            State::Gone => {
+                return Err(state_error("step", "the context was exported or deleted"));
+            }
+            State::New | State::InProgress => {}
+        }
+        let result = match &self.role {
+            Role::Initiator {
+                target,
+                creds,
+                mech,
+                flags,
+                lifetime,
+                bindings,
+            } => {
+                if self.state == State::InProgress && input.is_none() {
+                    return Err(state_error(
+                        "step",
+                        "the initiator needs the acceptor's token to continue",
+                    ));
+                }
+                raw_ctx::init_sec_context(
+                    creds.as_ref().map(Credentials::as_raw),
+                    &mut self.raw,
+                    target.as_raw(),
+                    mech.as_ref().map(Mechanism::oid),
+                    *flags,
+                    *lifetime,
+                    bindings.as_ref(),
+                    input,
+                )
+                .map(|r| (r.complete, r.token, None))
+            }
+            Role::Acceptor { creds, bindings } => {
+                let Some(input) = input else {
+                    return Err(state_error(
+                        "step",
+                        "an acceptor needs the initiator's token",
+                    ));
+                };
+                raw_ctx::accept_sec_context(
+                    &mut self.raw,
+                    creds.as_ref().map(Credentials::as_raw),
+                    input,
+                    bindings.as_ref(),
+                )
+                .map(|r| (r.complete, r.token, r.delegated_creds))
+            }
+            Role::Imported => {
+                return Err(state_error(
+                    "step",
+                    "an imported context is already established",
+                ));
+            }
+        };
+        let (complete, token, delegated) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.state = State::Failed;
+                return Err(e.into());
+            }
+        };
+        if let Some(d) = delegated {
+            self.delegated = Some(Credentials::from_raw(d));
+        }
+        if complete {
+            self.complete()?;
+        } else {
+            self.state = State::InProgress;
+        }
+        Ok((!token.is_empty()).then_some(token))
+    }
+
+    fn complete(&mut self) -> Result<()> {
+        let info = raw_ctx::inquire_context(&self.raw)?;
+        self.established = Some(Established {
+            info,
+            delegated: self.delegated.take(),
+        });
+        self.state = State::Complete;
+        Ok(())
+    }
+
+    /// Whether the context is established.
+    pub fn is_complete(&self) -> bool {
+        self.state == State::Complete
+    }
+
+    fn established(&self, operation: &'static str) -> Result<&Established> {
+        match (&self.established, self.state) {
+            (Some(e), State::Complete) => Ok(e),
+            (_, State::Gone) => Err(state_error(
+                operation,
+                "the context was exported or deleted",
+            )),
+            _ => Err(state_error(
+                operation,
+                "the context is not established yet: keep calling step()",
+            )),
+        }
+    }
+
+    fn ready(&mut self, operation: &'static str) -> Result<&mut raw::SecContext> {
+        self.established(operation)?;
+        Ok(&mut self.raw)
+    }
+
+    /// The authenticated initiator.
+    pub fn initiator_name(&self) -> Result<Name> {
+        let e = self.established("initiator_name")?;
+        let n =
+            e.info.initiator_name.as_ref().ok_or_else(|| {
+                state_error("initiator_name", "the library reported no initiator")
+            })?;
+        Ok(Name::from_raw(raw::name::duplicate_name(n)?))
+    }
+
+    /// The acceptor's name, when it used a specific one.
+    pub fn target_name(&self) -> Result<Name> {
+        let e = self.established("target_name")?;
+        let n = e
+            .info
+            .target_name
+            .as_ref()
+            .ok_or_else(|| state_error("target_name", "the library reported no target"))?;
+        Ok(Name::from_raw(raw::name::duplicate_name(n)?))
+    }
+
+    /// The mechanism in use (for SPNEGO, the negotiated one).
+    pub fn mech(&self) -> Result<Mechanism> {
+        let e = self.established("mech")?;
+        e.info
+            .mech
+            .clone()
+            .map(Mechanism::from_oid)
+            .ok_or_else(|| state_error("mech", "the library reported no mechanism"))
+    }
+
+    /// The flags the context actually grants (never the requested ones).
+    pub fn flags(&self) -> Result<Flags> {
+        Ok(self.established("flags")?.info.flags)
+    }
+
+    /// Whether mutual authentication was granted.
+    pub fn is_mutual(&self) -> Result<bool> {
+        Ok(self.flags()?.contains(Flags::MUTUAL))
+    }
+
+    /// Whether messages can be encrypted.
+    pub fn has_confidentiality(&self) -> Result<bool> {
+        Ok(self.flags()?.contains(Flags::CONF))
+    }
+
+    /// Whether messages can be signed.
+    pub fn has_integrity(&self) -> Result<bool> {
+        Ok(self.flags()?.contains(Flags::INTEG))
+    }
+
+    /// Whether credentials were delegated.
+    pub fn is_delegated(&self) -> Result<bool> {
+        Ok(self.flags()?.contains(Flags::DELEGATE))
+    }
+
+    /// Whether this side initiated the context.
+    pub fn locally_initiated(&self) -> Result<bool> {
+        Ok(self
+            .established("locally_initiated")?
+            .info
+            .locally_initiated)
+    }
+
+    /// Seconds the context remains valid.
+    pub fn lifetime(&self) -> Result<u32> {
+        self.established("lifetime")?;
+        Ok(raw_ctx::context_time(&self.raw)?)
+    }
+
+    /// Credentials the initiator delegated (acceptor side, with [`Flags::DELEGATE`] granted).
+    pub fn delegated_credentials(&self) -> Result<Option<Credentials>> {
+        Ok(self.established("delegated_credentials")?.delegated.clone())
+    }
+
+    /// Wraps a message, encrypted when `encrypt` and the context allows it; check
+    /// [`Wrap::encrypted`], or use [`encrypt`](SecurityContext::encrypt) to insist.
+    pub fn wrap(&mut self, message: &[u8], encrypt: bool) -> Result<Wrap> {
+        Ok(message::wrap(self.ready("wrap")?, message, encrypt, None)?)
+    }
+
+    /// Unwraps a message. A token out of sequence (replayed, too old, early or late) is an
+    /// error ([`Error::OutOfSequence`]) when the context has replay or sequence detection, as in
+    /// python-gssapi; use [`unwrap_any_order`](SecurityContext::unwrap_any_order) to receive
+    /// such messages with their sequencing bits instead.
+    pub fn unwrap(&mut self, token: &[u8]) -> Result<Unwrap> {
+        let detect = self.flags()?.intersects(Flags::REPLAY | Flags::SEQUENCE);
+        let out = self.unwrap_any_order(token)?;
+        if detect && out.supplementary.has_sequence_problem() {
+            return Err(Error::OutOfSequence {
+                operation: "unwrap",
+                supplementary: out.supplementary,
+                message: Some(out.message),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Unwraps a message and reports sequencing problems in [`Unwrap::supplementary`] instead
+    /// of failing (the message is verified; see gssapi-raw's `unwrap` for Heimdal).
+    pub fn unwrap_any_order(&mut self, token: &[u8]) -> Result<Unwrap> {
+        Ok(message::unwrap(self.ready("unwrap")?, token)?)
+    }
+
+    /// Encrypts a message; an error if the context cannot apply confidentiality.
+    pub fn encrypt(&mut self, message: &[u8]) -> Result<Buffer> {
+        let w = self.wrap(message, true)?;
+        if !w.encrypted {
+            return Err(Error::NotEncrypted {
+                operation: "encrypt",
+            });
+        }
+        Ok(w.message)
+    }
+
+    /// Decrypts a message; an error if the sender did not encrypt it.
+    pub fn decrypt(&mut self, token: &[u8]) -> Result<Buffer> {
+        let u = self.unwrap(token)?;
+        if !u.encrypted {
+            return Err(Error::NotEncrypted {
+                operation: "decrypt",
+            });
+        }
+        Ok(u.message)
+    }
+
+    /// A MIC (signature) over `message` (python-gssapi: `get_signature`).
+    pub fn get_mic(&mut self, message: &[u8]) -> Result<Buffer> {
+        Ok(message::get_mic(self.ready("get_mic")?, message, None)?)
+    }
+
+    /// Checks a MIC over `message` (python-gssapi: `verify_signature`); sequencing problems are
+    /// errors, as for [`unwrap`](SecurityContext::unwrap).
+    pub fn verify_mic(&mut self, message: &[u8], mic: &[u8]) -> Result<()> {
+        let detect = self.flags()?.intersects(Flags::REPLAY | Flags::SEQUENCE);
+        let v = message::verify_mic(self.ready("verify_mic")?, message, mic)?;
+        if detect && v.supplementary.has_sequence_problem() {
+            return Err(Error::OutOfSequence {
+                operation: "verify_mic",
+                supplementary: v.supplementary,
+                message: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// The largest message whose wrap token fits in `max_token_size` bytes.
+    pub fn wrap_size_limit(&self, max_token_size: u32, encrypt: bool) -> Result<u32> {
+        self.established("wrap_size_limit")?;
+        Ok(message::wrap_size_limit(
+            &self.raw,
+            encrypt,
+            None,
+            max_token_size,
+        )?)
+    }
+
+    /// Exports the established context for another process; this context can no longer be
+    /// used (python-gssapi: `export`).
+    pub fn export(&mut self) -> Result<Buffer> {
+        let token = raw_ctx::export_sec_context(self.ready("export")?)?;
+        self.state = State::Gone;
+        Ok(token)
+    }
+
+    /// Imports a context exported by [`export`](SecurityContext::export).
+    pub fn import(token: &[u8]) -> Result<SecurityContext> {
+        let mut ctx = SecurityContext::new(Role::Imported);
+        ctx.raw = raw_ctx::import_sec_context(token)?;
+        ctx.complete()?;
+        Ok(ctx)
+    }
+
+    /// Passes a token from the peer outside the normal flow (e.g. an error token after the
+    /// initiator considered itself done).
+    pub fn process_token(&mut self, token: &[u8]) -> Result<()> {
+        if matches!(self.state, State::New | State::Gone) {
+            return Err(state_error(
+                "process_token",
+                "there is no context to give it to",
+            ));
+        }
+        Ok(raw_ctx::process_context_token(&mut self.raw, token)?)
+    }
+
+    /// Deletes the context now, returning the token for the peer if the mechanism made one.
+    pub fn delete(mut self) -> Result<Option<Buffer>> {
+        if self.raw.is_null() {
+            return Ok(None);
+        }
+        let token = raw_ctx::delete_sec_context(&mut self.raw)?;
+        Ok((!token.is_empty()).then_some(token))
+    }
+
+    /// The raw handle, for gssapi-raw calls (extensions, IOV).
+    pub fn as_raw_mut(&mut self) -> &mut raw::SecContext {
+        &mut self.raw
+    }
+}

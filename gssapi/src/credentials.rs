@@ -1,0 +1,195 @@
+//! Credentials: what a side proves its identity with (a ticket cache, a keytab).
+//!
+//! ```no_run
+//! use gssapi::{Credentials, CredUsage, Name};
+//!
+//! // The default initiator credentials (KRB5CCNAME's tickets).
+//! let mine = Credentials::builder().usage(CredUsage::Initiate).acquire()?;
+//! println!("{} for {:?} more seconds", mine.name()?, mine.lifetime()?);
+//!
+//! // Acceptor credentials for one service (from the default keytab).
+//! let http = Name::hostbased_service("HTTP@www.example.com")?;
+//! let server = Credentials::builder().name(&http).usage(CredUsage::Accept).acquire()?;
+//! # Ok::<(), gssapi::Error>(())
+//! ```
+
+use crate::Result;
+use crate::mechanism::Mechanism;
+use crate::name::Name;
+use gssapi_raw::{self as raw, cred};
+use std::sync::Arc;
+
+pub use raw::CredUsage;
+
+/// Credentials for one or more mechanisms. Cheap to clone (shared) and `Send + Sync`: MIT and
+/// Heimdal lock a credential while contexts use it, so one acceptor credential can serve many
+/// threads at once.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    inner: Arc<raw::Cred>,
+}
+
+/// What [`Credentials::inquire`] reports.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CredentialsInfo {
+    /// The principal.
+    pub name: Option<Name>,
+    /// Remaining lifetime in seconds; `None` for indefinite.
+    pub lifetime: Option<u32>,
+    /// What the credentials may be used for.
+    pub usage: CredUsage,
+    /// The mechanisms they work with.
+    pub mechs: Vec<Mechanism>,
+}
+
+/// What [`Credentials::inquire_by_mech`] reports.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MechCredentialsInfo {
+    /// The principal for this mechanism.
+    pub name: Option<Name>,
+    /// Initiator lifetime in seconds; `None` for indefinite.
+    pub init_lifetime: Option<u32>,
+    /// Acceptor lifetime in seconds; `None` for indefinite.
+    pub accept_lifetime: Option<u32>,
+    /// What they may be used for.
+    pub usage: CredUsage,
+}
+
+/// Builds a credential acquisition (python-gssapi: `Credentials(name=..., lifetime=...,
+/// mechs=..., usage=...)`).
+#[derive(Debug, Clone, Default)]
+#[must_use = "call .acquire() to get the credentials"]
+pub struct CredentialsBuilder {
+    name: Option<Name>,
+    lifetime: Option<u32>,
+    mechs: Vec<Mechanism>,
+    usage: CredUsage,
+}
+
+impl CredentialsBuilder {
+    /// Whose credentials (default: the default principal, e.g. the ccache's).
+    pub fn name(mut self, name: &Name) -> Self {
+        self.name = Some(name.clone());
+        self
+    }
+
+    /// Desired lifetime in seconds (default: as long as possible).
+    pub fn lifetime(mut self, seconds: u32) -> Self {
+        self.lifetime = Some(seconds);
+        self
+    }
+
+    /// Restrict to this mechanism (may be called several times; default: the library's set).
+    pub fn mech(mut self, mech: &Mechanism) -> Self {
+        self.mechs.push(mech.clone());
+        self
+    }
+
+    /// Initiate, accept, or both (default: both).
+    pub fn usage(mut self, usage: CredUsage) -> Self {
+        self.usage = usage;
+        self
+    }
+
+    /// Acquires the credentials (`gss_acquire_cred`).
+    pub fn acquire(self) -> Result<Credentials> {
+        let mechs = (!self.mechs.is_empty()).then(|| Mechanism::set(&self.mechs));
+        let acquired = cred::acquire_cred(
+            self.name.as_ref().map(Name::as_raw),
+            self.lifetime,
+            mechs.as_ref(),
+            self.usage,
+        )?;
+        Ok(Credentials::from_raw(acquired.creds))
+    }
+}
+
+impl Credentials {
+    /// A builder for acquiring credentials.
+    pub fn builder() -> CredentialsBuilder {
+        CredentialsBuilder::default()
+    }
+
+    /// The default credentials for `usage`.
+    pub fn acquire(usage: CredUsage) -> Result<Credentials> {
+        Credentials::builder().usage(usage).acquire()
+    }
+
+    pub(crate) fn from_raw(raw: raw::Cred) -> Credentials {
+        Credentials {
+            inner: Arc::new(raw),
+        }
+    }
+
+    /// The raw handle, for gssapi-raw calls.
+    pub fn as_raw(&self) -> &raw::Cred {
+        &self.inner
+    }
+
+    /// Everything the library says about these credentials.
+    pub fn inquire(&self) -> Result<CredentialsInfo> {
+        let info = cred::inquire_cred(Some(&self.inner))?;
+        Ok(CredentialsInfo {
+            name: info.name.map(Name::from_raw),
+            lifetime: info.lifetime,
+            usage: info.usage,
+            mechs: info.mechs.iter().map(Mechanism::from_oid).collect(),
+        })
+    }
+
+    /// What the credentials are for one mechanism.
+    pub fn inquire_by_mech(&self, mech: &Mechanism) -> Result<MechCredentialsInfo> {
+        let info = cred::inquire_cred_by_mech(Some(&self.inner), mech.oid())?;
+        Ok(MechCredentialsInfo {
+            name: info.name.map(Name::from_raw),
+            init_lifetime: info.init_lifetime,
+            accept_lifetime: info.accept_lifetime,
+            usage: info.usage,
+        })
+    }
+
+    /// The principal.
+    pub fn name(&self) -> Result<Name> {
+        self.inquire()?.name.ok_or(crate::Error::State {
+            operation: "Credentials::name",
+            reason: "the library reported no name for these credentials",
+        })
+    }
+
+    /// Remaining lifetime in seconds; `None` for indefinite.
+    pub fn lifetime(&self) -> Result<Option<u32>> {
+        Ok(self.inquire()?.lifetime)
+    }
+
+    /// What the credentials may be used for.
+    pub fn usage(&self) -> Result<CredUsage> {
+        Ok(self.inquire()?.usage)
+    }
+
+    /// The mechanisms they work with.
+    pub fn mechs(&self) -> Result<Vec<Mechanism>> {
+        Ok(self.inquire()?.mechs)
+    }
+
+    /// New credentials: these plus an element for `mech` (`gss_add_cred`); `self` is unchanged.
+    pub fn add(
+        &self,
+        name: Option<&Name>,
+        mech: &Mechanism,
+        usage: CredUsage,
+        init_lifetime: Option<u32>,
+        accept_lifetime: Option<u32>,
+    ) -> Result<Credentials> {
+        let added = cred::add_cred(
+            Some(&self.inner),
+            name.map(Name::as_raw),
+            mech.oid(),
+            usage,
+            init_lifetime,
+            accept_lifetime,
+        )?;
+        Ok(Credentials::from_raw(added.creds))
+    }
+}

@@ -1,0 +1,65 @@
+//! GSSAPI for application developers: names, credentials and security contexts over the
+//! system library (MIT krb5 or Heimdal), with the mistakes of the C API made impossible.
+//!
+//! ```no_run
+//! use gssapi::{Flags, Name, SecurityContext};
+//!
+//! fn main() -> Result<(), gssapi::Error> {
+//!     // Client side: authenticate to host/server.example.com with the default ticket cache.
+//!     let target = Name::hostbased_service("host@server.example.com")?;
+//!     let mut client = SecurityContext::initiator(&target)
+//!         .flags(Flags::MUTUAL | Flags::SEQUENCE | Flags::CONF | Flags::INTEG)
+//!         .build();
+//!
+//!     // Server side: accept with the default keytab.
+//!     let mut server = SecurityContext::acceptor(None).build();
+//!
+//!     // Exchange tokens (over your protocol) until both sides are done.
+//!     let mut token = client.step(None)?;
+//!     while let Some(to_server) = token.take() {
+//!         if let Some(to_client) = server.step(Some(&to_server))? {
+//!             token = client.step(Some(&to_client))?;
+//!         }
+//!     }
+//!     assert!(client.is_complete() && server.is_complete());
+//!     assert!(client.is_mutual()?); // granted, not just requested
+//!     println!("server sees {}", server.initiator_name()?);
+//!
+//!     // Protect messages.
+//!     let sealed = client.encrypt(b"hello")?;
+//!     assert_eq!(&*server.decrypt(&sealed)?, b"hello");
+//!     let mic = server.get_mic(b"reply")?;
+//!     client.verify_mic(b"reply", &mic)?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! - [`Name`]: principals and services; `Display`, equality through the library, canonical and
+//!   exported forms.
+//! - [`Credentials`]: acquire and inquire; cheap to clone and shared across threads.
+//! - [`SecurityContext`]: `step()` until complete, then `wrap`/`unwrap`, `encrypt`/`decrypt`,
+//!   `get_mic`/`verify_mic`, export/import. Calls that make no sense yet (or any more) fail with
+//!   [`Error::State`] before touching the library.
+//! - [`Mechanism`]: Kerberos, SPNEGO and the rest.
+//! - [`Error`]: the library's errors with all their typed views, plus this crate's own.
+//!
+//! The one-to-one C layer is re-exported as [`raw`] for anything not covered here.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod context;
+mod credentials;
+mod error;
+mod mechanism;
+mod name;
+
+pub use context::{AcceptorBuilder, InitiatorBuilder, SecurityContext, Unwrap, VerifyMic, Wrap};
+pub use credentials::{
+    CredUsage, Credentials, CredentialsBuilder, CredentialsInfo, MechCredentialsInfo,
+};
+pub use error::{CallingError, Error, ErrorKind, Krb5Error, Result, RoutineError, Supplementary};
+pub use gssapi_raw as raw;
+pub use gssapi_raw::{AddressType, Buffer, ChannelBindings, Flags, Oid};
+pub use mechanism::Mechanism;
+pub use name::{Name, NameType};
