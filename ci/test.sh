@@ -31,6 +31,13 @@ step "tests against Heimdal (library), MIT KDC"
 GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR=target/heimdal \
   cargo test -p gssapi-sys -p gssapi-raw -p gssapi 2>&1 | tee -a "$log"
 
+step "examples (each starts its own realm)"
+for example in demo tcp messages; do
+  echo "--- example $example"
+  cargo run --quiet -p gssapi --example "$example" >/dev/null
+done
+cargo run --quiet -p gssapi-raw --example raw_handshake >/dev/null
+
 step "valgrind: gssapi-raw test suite (MIT)"
 bash ci/valgrind.sh 2>&1 | tee -a "$log"
 
