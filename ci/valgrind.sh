@@ -32,7 +32,7 @@ for bin in "${bins[@]}"; do
   # One test thread: MIT locks ccache files with OFD locks, and valgrind 3.19 does not treat
   # F_OFD_SETLKW as a blocking call, so two threads contending for one ccache deadlock under
   # valgrind (not outside it).
-  if ! valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite \
+  if ! GSSAPI_TEST_VALGRIND=1 valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite \
       --errors-for-leak-kinds=definite --error-exitcode=99 \
       --suppressions=ci/valgrind.supp --num-callers=30 \
       "$bin" --test-threads=1 >"$log.out" 2>"$log"; then

@@ -144,3 +144,98 @@ pub(crate) fn input(bytes: &[u8]) -> sys::gss_buffer_desc {
 pub(crate) fn input_opt(bytes: Option<&[u8]>) -> sys::gss_buffer_desc {
     input(bytes.unwrap_or(&[]))
 }
+
+/// A set of buffers the library allocated (`gss_buffer_set_t`), released with
+/// `gss_release_buffer_set` on drop. Returned by the GGF and RFC 6680 inquiries.
+#[doc(alias = "gss_buffer_set_t")]
+pub struct BufferSet {
+    set: sys::gss_buffer_set_t,
+}
+
+// SAFETY: the set is exclusively owned library memory, not tied to a thread.
+unsafe impl Send for BufferSet {}
+// SAFETY: shared access only reads.
+unsafe impl Sync for BufferSet {}
+
+impl BufferSet {
+    #[cfg_attr(not(any(gss_has = "ggf", gss_has = "rfc6680")), allow(dead_code))]
+    pub(crate) fn new() -> Self {
+        BufferSet {
+            set: ptr::null_mut(),
+        }
+    }
+
+    #[cfg_attr(not(any(gss_has = "ggf", gss_has = "rfc6680")), allow(dead_code))]
+    pub(crate) fn as_out_ptr(&mut self) -> *mut sys::gss_buffer_set_t {
+        debug_assert!(self.set.is_null(), "output buffer set reused");
+        &mut self.set
+    }
+
+    fn descs(&self) -> &[sys::gss_buffer_desc] {
+        if self.set.is_null() {
+            return &[];
+        }
+        // SAFETY: a non-null set from the library is a valid descriptor.
+        let set = unsafe { &*self.set };
+        if set.elements.is_null() || set.count == 0 {
+            return &[];
+        }
+        // SAFETY: a valid set has `count` buffers at `elements`, alive while the set is.
+        unsafe { std::slice::from_raw_parts(set.elements, set.count) }
+    }
+
+    /// The number of buffers.
+    pub fn len(&self) -> usize {
+        self.descs().len()
+    }
+
+    /// Whether there are none (or the library returned `GSS_C_NO_BUFFER_SET`).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The buffers' bytes, borrowed from the set.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        // SAFETY: each descriptor of a valid set is readable while the set lives.
+        self.descs().iter().map(|d| unsafe { desc_bytes(d) })
+    }
+
+    /// The buffer at `index`.
+    pub fn get(&self, index: usize) -> Option<&[u8]> {
+        // SAFETY: as for `iter`.
+        self.descs().get(index).map(|d| unsafe { desc_bytes(d) })
+    }
+
+    /// Copies of the buffers.
+    pub fn to_vecs(&self) -> Vec<Vec<u8>> {
+        self.iter().map(<[u8]>::to_vec).collect()
+    }
+}
+
+impl Drop for BufferSet {
+    fn drop(&mut self) {
+        if !self.set.is_null() {
+            release_buffer_set(&mut self.set);
+        }
+    }
+}
+
+#[cfg(any(gss_has = "ggf", gss_has = "rfc6680"))]
+fn release_buffer_set(set: &mut sys::gss_buffer_set_t) {
+    let mut minor = 0;
+    // SAFETY: the set came from the library and is released once, here.
+    unsafe { sys::gss_release_buffer_set(&mut minor, set) };
+}
+
+#[cfg(not(any(gss_has = "ggf", gss_has = "rfc6680")))]
+fn release_buffer_set(_set: &mut sys::gss_buffer_set_t) {
+    // Without the extensions no call can fill a set, so there is never one to release.
+}
+
+impl fmt::Debug for BufferSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.iter().map(|b| b.len()))
+            .finish()
+    }
+}

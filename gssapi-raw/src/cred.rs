@@ -53,6 +53,12 @@ impl Cred {
     pub fn as_raw(&self) -> sys::gss_cred_id_t {
         self.handle
     }
+
+    /// The handle's address, for C calls that may replace it.
+    #[cfg_attr(not(gss_has = "set_cred_opt"), allow(dead_code))]
+    pub(crate) fn handle_mut(&mut self) -> &mut sys::gss_cred_id_t {
+        &mut self.handle
+    }
 }
 
 /// The pointer for an optional credential: `None` is `GSS_C_NO_CREDENTIAL` (the default).

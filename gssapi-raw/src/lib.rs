@@ -68,7 +68,7 @@ pub mod name;
 mod oid;
 mod types;
 
-pub use buffer::Buffer;
+pub use buffer::{Buffer, BufferSet};
 pub use context::SecContext;
 pub use cred::Cred;
 pub use error::{

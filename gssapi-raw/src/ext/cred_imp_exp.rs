@@ -1,1 +1,48 @@
-//! (being written)
+//! Credential import and export: move credentials between processes as a token.
+//!
+//! ```no_run
+//! use gssapi_raw::{CredUsage, cred, ext::cred_imp_exp};
+//! let mine = cred::acquire_cred(None, None, None, CredUsage::Initiate)?.creds;
+//! let token = cred_imp_exp::export_cred(&mine)?;
+//! let again = cred_imp_exp::import_cred(&token)?;
+//! # Ok::<(), gssapi_raw::Error>(())
+//! ```
+//!
+//! The token may contain secret key material: treat it like the credentials themselves.
+
+use crate::Result;
+use crate::buffer::Buffer;
+use crate::cred::Cred;
+
+/// Serializes `cred` into a token for [`import_cred`].
+#[doc(alias = "gss_export_cred")]
+pub fn export_cred(cred: &Cred) -> Result<Buffer> {
+    #[cfg(gss_has = "cred_imp_exp")]
+    {
+        let mut token = Buffer::new();
+        crate::call("gss_export_cred", |minor| {
+            // SAFETY: valid handle; the output is owned by `token`.
+            unsafe { crate::sys::gss_export_cred(minor, cred.as_raw(), token.as_out_ptr()) }
+        })?;
+        Ok(token)
+    }
+    #[cfg(not(gss_has = "cred_imp_exp"))]
+    unavailable!("gss_export_cred", cred)
+}
+
+/// Credentials from a token made by [`export_cred`].
+#[doc(alias = "gss_import_cred")]
+pub fn import_cred(token: &[u8]) -> Result<Cred> {
+    #[cfg(gss_has = "cred_imp_exp")]
+    {
+        let mut input = crate::buffer::input(token);
+        let mut cred = Cred::null();
+        crate::call("gss_import_cred", |minor| {
+            // SAFETY: the token is only read; the output is owned by `cred`.
+            unsafe { crate::sys::gss_import_cred(minor, &mut input, cred.as_out_ptr()) }
+        })?;
+        Ok(cred)
+    }
+    #[cfg(not(gss_has = "cred_imp_exp"))]
+    unavailable!("gss_import_cred", token)
+}

@@ -1,1 +1,127 @@
-//! (being written)
+//! The GGF extensions (RFC 5587's cousins from the Global Grid Forum, GFD.24): ask a context or
+//! credential for data by OID, and set options by OID. Also `gss_set_cred_option`.
+//!
+//! ```no_run
+//! # fn f(ctx: &gssapi_raw::SecContext) -> gssapi_raw::Result<()> {
+//! use gssapi_raw::{Oid, ext::ggf, sys};
+//! // The session key of an established Kerberos context.
+//! let key = ggf::inquire_sec_context_by_oid(ctx, &Oid::from_der(sys::oids::GSS_C_INQ_SSPI_SESSION_KEY)?)?;
+//! println!("{} buffers; the key is {} bytes", key.len(), key.get(0).map_or(0, <[u8]>::len));
+//! # Ok(()) }
+//! ```
+
+use crate::Result;
+use crate::buffer::BufferSet;
+use crate::context::SecContext;
+use crate::cred::Cred;
+use crate::oid::Oid;
+
+/// Well-known OIDs for the calls of this module.
+pub mod oids {
+    use crate::oid::Oid;
+    use gssapi_sys::oids;
+    /// `GSS_C_INQ_SSPI_SESSION_KEY`: the session key and its encryption type (context).
+    pub static INQ_SSPI_SESSION_KEY: Oid = Oid::from_static(oids::GSS_C_INQ_SSPI_SESSION_KEY);
+    /// `GSS_C_INQ_NEGOEX_KEY`: the NegoEx key (context, MIT).
+    pub static INQ_NEGOEX_KEY: Oid = Oid::from_static(oids::GSS_C_INQ_NEGOEX_KEY);
+    /// `GSS_KRB5_GET_CRED_IMPERSONATOR`: the impersonator of an S4U2Self credential.
+    pub static KRB5_GET_CRED_IMPERSONATOR: Oid =
+        Oid::from_static(oids::GSS_KRB5_GET_CRED_IMPERSONATOR);
+    /// `GSS_KRB5_CRED_NO_CI_FLAGS_X`: a credential option that leaves the channel-binding and
+    /// integrity flags out of the authenticator (for Windows peers that reject them).
+    pub static KRB5_CRED_NO_CI_FLAGS_X: Oid = Oid::from_static(oids::GSS_KRB5_CRED_NO_CI_FLAGS_X);
+    /// `GSS_C_SEC_CONTEXT_SASL_SSF`: the SASL security strength factor (context, MIT).
+    pub static SEC_CONTEXT_SASL_SSF: Oid = Oid::from_static(oids::GSS_C_SEC_CONTEXT_SASL_SSF);
+}
+
+/// Data about an established context, selected by `oid`.
+#[doc(alias = "gss_inquire_sec_context_by_oid")]
+pub fn inquire_sec_context_by_oid(context: &SecContext, oid: &Oid) -> Result<BufferSet> {
+    crate::context::require("gss_inquire_sec_context_by_oid", context)?;
+    #[cfg(gss_has = "ggf")]
+    {
+        let mut set = BufferSet::new();
+        crate::call("gss_inquire_sec_context_by_oid", |minor| {
+            // SAFETY: valid (non-empty) handle and OID; the output is owned by `set`.
+            unsafe {
+                crate::sys::gss_inquire_sec_context_by_oid(
+                    minor,
+                    context.as_raw(),
+                    oid.as_ptr(),
+                    set.as_out_ptr(),
+                )
+            }
+        })?;
+        Ok(set)
+    }
+    #[cfg(not(gss_has = "ggf"))]
+    unavailable!("gss_inquire_sec_context_by_oid", context, oid)
+}
+
+/// Data about credentials, selected by `oid`.
+#[doc(alias = "gss_inquire_cred_by_oid")]
+pub fn inquire_cred_by_oid(cred: &Cred, oid: &Oid) -> Result<BufferSet> {
+    #[cfg(gss_has = "ggf")]
+    {
+        let mut set = BufferSet::new();
+        crate::call("gss_inquire_cred_by_oid", |minor| {
+            // SAFETY: valid handle and OID; the output is owned by `set`.
+            unsafe {
+                crate::sys::gss_inquire_cred_by_oid(
+                    minor,
+                    cred.as_raw(),
+                    oid.as_ptr(),
+                    set.as_out_ptr(),
+                )
+            }
+        })?;
+        Ok(set)
+    }
+    #[cfg(not(gss_has = "ggf"))]
+    unavailable!("gss_inquire_cred_by_oid", cred, oid)
+}
+
+/// Sets an option, selected by `oid`, on a context.
+#[doc(alias = "gss_set_sec_context_option")]
+pub fn set_sec_context_option(context: &mut SecContext, oid: &Oid, value: &[u8]) -> Result<()> {
+    crate::context::require("gss_set_sec_context_option", context)?;
+    #[cfg(gss_has = "ggf")]
+    {
+        let mut input = crate::buffer::input(value);
+        crate::call("gss_set_sec_context_option", |minor| {
+            // SAFETY: the handle is ours (exclusively borrowed) and may be updated by the call;
+            // the value is only read.
+            unsafe {
+                crate::sys::gss_set_sec_context_option(
+                    minor,
+                    context.handle_mut(),
+                    oid.as_ptr(),
+                    &mut input,
+                )
+            }
+        })?;
+        Ok(())
+    }
+    #[cfg(not(gss_has = "ggf"))]
+    unavailable!("gss_set_sec_context_option", context, oid, value)
+}
+
+/// Sets an option, selected by `oid`, on credentials (e.g.
+/// [`oids::KRB5_CRED_NO_CI_FLAGS_X`] with an empty value).
+#[doc(alias = "gss_set_cred_option")]
+pub fn set_cred_option(cred: &mut Cred, oid: &Oid, value: &[u8]) -> Result<()> {
+    #[cfg(gss_has = "set_cred_opt")]
+    {
+        let mut input = crate::buffer::input(value);
+        crate::call("gss_set_cred_option", |minor| {
+            // SAFETY: the handle is ours (exclusively borrowed) and may be updated by the call;
+            // the value is only read.
+            unsafe {
+                crate::sys::gss_set_cred_option(minor, cred.handle_mut(), oid.as_ptr(), &mut input)
+            }
+        })?;
+        Ok(())
+    }
+    #[cfg(not(gss_has = "set_cred_opt"))]
+    unavailable!("gss_set_cred_option", cred, oid, value)
+}

@@ -1,1 +1,361 @@
-//! (being written)
+//! Kerberos-specific extensions (`gssapi_krb5.h`): the default ccache name, lucid contexts
+//! (the keys, for kernel offload such as NFS), the authentication time, authorization data,
+//! ticket flags, importing krb5 handles and restricting encryption types.
+//!
+//! ```no_run
+//! # fn f(ctx: &mut gssapi_raw::SecContext) -> gssapi_raw::Result<()> {
+//! use gssapi_raw::ext::krb5;
+//! let flags = krb5::krb5_get_tkt_flags(ctx)?;
+//! let forwardable = flags & krb5::TKT_FLG_FORWARDABLE != 0;
+//! let authtime = krb5::krb5_extract_authtime_from_sec_context(ctx)?;
+//! println!("forwardable: {forwardable}, authenticated at {authtime}");
+//! # Ok(()) }
+//! ```
+
+use crate::Result;
+use crate::buffer::Buffer;
+use crate::context::SecContext;
+use crate::cred::Cred;
+use crate::error::Error;
+use zeroize::Zeroizing;
+
+// Ticket flags as each library encodes them in `krb5_flags`: MIT keeps the KDC's bit string
+// (bit 0 is the most significant), Heimdal numbers the bits from the least significant.
+
+/// Ticket flag: the ticket is forwardable.
+pub const TKT_FLG_FORWARDABLE: u32 = ticket_flag(1);
+/// Ticket flag: the ticket was forwarded.
+pub const TKT_FLG_FORWARDED: u32 = ticket_flag(2);
+/// Ticket flag: the client was pre-authenticated.
+pub const TKT_FLG_PRE_AUTH: u32 = ticket_flag(10);
+/// Ticket flag: the KDC considers the service trusted for delegation.
+pub const TKT_FLG_OK_AS_DELEGATE: u32 = ticket_flag(13);
+
+/// The `krb5_flags` bit of RFC 4120 ticket flag number `n`, in this library's encoding.
+pub const fn ticket_flag(n: u32) -> u32 {
+    if cfg!(gss_impl = "heimdal") {
+        1 << n
+    } else {
+        1 << (31 - n)
+    }
+}
+
+/// Sets the ccache the krb5 mechanism uses by default *for the whole process*, returning the
+/// previous name (MIT; Heimdal reports none). `None` restores the default (MIT only: Heimdal
+/// cannot, and gets a typed error rather than the crash its C function has for a null name).
+///
+/// This is process-global state: prefer `cred_store::acquire_cred_from` with an explicit
+/// `ccache`, which affects only that call.
+#[doc(alias = "gss_krb5_ccache_name")]
+pub fn krb5_ccache_name(name: Option<&str>) -> Result<Option<String>> {
+    let name = name.map(std::ffi::CString::new).transpose().map_err(|_| {
+        Error::invalid_input("gss_krb5_ccache_name", "the name contains a NUL byte")
+    })?;
+    if cfg!(gss_impl = "heimdal") && name.is_none() {
+        return Err(Error::invalid_input(
+            "gss_krb5_ccache_name",
+            "Heimdal cannot restore the default ccache name",
+        ));
+    }
+    #[cfg(gss_has = "krb5")]
+    {
+        let mut old: *const core::ffi::c_char = std::ptr::null();
+        crate::call("gss_krb5_ccache_name", |minor| {
+            // SAFETY: the name is NUL-terminated (or null) and only read; `old` receives a
+            // pointer to library storage that stays valid until the next call, copied below.
+            unsafe {
+                crate::sys::gss_krb5_ccache_name(
+                    minor,
+                    name.as_ref().map_or(std::ptr::null(), |n| n.as_ptr()),
+                    &mut old,
+                )
+            }
+        })?;
+        if old.is_null() {
+            return Ok(None);
+        }
+        // SAFETY: a non-null result is a NUL-terminated string owned by the library, read now.
+        let text = unsafe { std::ffi::CStr::from_ptr(old) };
+        Ok(Some(text.to_string_lossy().into_owned()))
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    unavailable!("gss_krb5_ccache_name", name)
+}
+
+/// A key from a lucid context; the bytes are wiped on drop.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LucidKey {
+    /// The Kerberos encryption type number (e.g. 18 for aes256-cts-hmac-sha1-96).
+    pub enctype: u32,
+    /// The key bytes.
+    pub data: Zeroizing<Vec<u8>>,
+}
+
+/// The keys of a context, by protocol.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum LucidKeys {
+    /// RFC 1964 (DES, RC4) contexts.
+    Rfc1964 {
+        /// Signing algorithm number.
+        sign_alg: u32,
+        /// Sealing algorithm number.
+        seal_alg: u32,
+        /// The context key.
+        ctx_key: LucidKey,
+    },
+    /// RFC 4121 (CFX) contexts.
+    Cfx {
+        /// The context key.
+        ctx_key: LucidKey,
+        /// The acceptor subkey, when the acceptor chose one.
+        acceptor_subkey: Option<LucidKey>,
+    },
+}
+
+/// A version-1 lucid context: what a kernel needs to take over a Kerberos context.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LucidContext {
+    /// The structure version (1).
+    pub version: u32,
+    /// Whether this side initiated the context.
+    pub initiate: bool,
+    /// When the context expires (seconds since the epoch).
+    pub endtime: u32,
+    /// The next sequence number to send.
+    pub send_seq: u64,
+    /// The next sequence number expected.
+    pub recv_seq: u64,
+    /// The keys.
+    pub keys: LucidKeys,
+}
+
+#[cfg(gss_has = "krb5")]
+fn lucid_key(k: &gssapi_sys::gss_krb5_lucid_key_t) -> LucidKey {
+    let bytes = if k.data.is_null() || k.length == 0 {
+        Vec::new()
+    } else {
+        // SAFETY: the library fills `length` bytes at `data` for each key of the structure.
+        unsafe { std::slice::from_raw_parts(k.data as *const u8, k.length as usize) }.to_vec()
+    };
+    LucidKey {
+        enctype: k.type_,
+        data: Zeroizing::new(bytes),
+    }
+}
+
+/// Exports the keys and sequence numbers of an established Kerberos context (`version` 1 is the
+/// only one defined). The library's copy is freed (and its keys with it) before returning.
+#[doc(alias = "gss_krb5_export_lucid_sec_context")]
+pub fn krb5_export_lucid_sec_context(
+    context: &mut SecContext,
+    version: u32,
+) -> Result<LucidContext> {
+    crate::context::require("gss_krb5_export_lucid_sec_context", context)?;
+    // Heimdal exports an unfinished context (with meaningless keys); refuse it everywhere.
+    if !crate::context::inquire_context(context)?.complete {
+        return Err(Error::rejected(
+            "gss_krb5_export_lucid_sec_context",
+            crate::sys::GSS_S_NO_CONTEXT,
+            "the context is not established yet",
+        ));
+    }
+    if version != 1 {
+        return Err(Error::invalid_input(
+            "gss_krb5_export_lucid_sec_context",
+            "only version 1 lucid contexts are defined",
+        ));
+    }
+    #[cfg(gss_has = "krb5")]
+    {
+        let mut raw: *mut core::ffi::c_void = std::ptr::null_mut();
+        crate::call("gss_krb5_export_lucid_sec_context", |minor| {
+            // SAFETY: the handle is ours (exclusively borrowed); the output pointer receives a
+            // structure freed below with gss_krb5_free_lucid_sec_context.
+            unsafe {
+                crate::sys::gss_krb5_export_lucid_sec_context(
+                    minor,
+                    context.handle_mut(),
+                    version,
+                    &mut raw,
+                )
+            }
+        })?;
+        if raw.is_null() {
+            return Err(Error::from_status(
+                "gss_krb5_export_lucid_sec_context",
+                crate::sys::GSS_S_FAILURE,
+                0,
+            ));
+        }
+        // SAFETY: on success with version 1 the library returns a gss_krb5_lucid_context_v1_t.
+        let v1 = unsafe { &*(raw as *const gssapi_sys::gss_krb5_lucid_context_v1_t) };
+        let keys = if v1.protocol == 0 {
+            LucidKeys::Rfc1964 {
+                sign_alg: v1.rfc1964_kd.sign_alg,
+                seal_alg: v1.rfc1964_kd.seal_alg,
+                ctx_key: lucid_key(&v1.rfc1964_kd.ctx_key),
+            }
+        } else {
+            LucidKeys::Cfx {
+                ctx_key: lucid_key(&v1.cfx_kd.ctx_key),
+                acceptor_subkey: (v1.cfx_kd.have_acceptor_subkey != 0)
+                    .then(|| lucid_key(&v1.cfx_kd.acceptor_subkey)),
+            }
+        };
+        let lucid = LucidContext {
+            version: v1.version,
+            initiate: v1.initiate != 0,
+            endtime: v1.endtime,
+            send_seq: v1.send_seq,
+            recv_seq: v1.recv_seq,
+            keys,
+        };
+        let mut minor = 0;
+        // SAFETY: `raw` came from the export above and is freed once; `v1` is not used after.
+        unsafe { crate::sys::gss_krb5_free_lucid_sec_context(&mut minor, raw) };
+        Ok(lucid)
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    unavailable!("gss_krb5_export_lucid_sec_context", context)
+}
+
+/// When the client authenticated to the KDC (seconds since the epoch), from the ticket.
+#[doc(alias = "gsskrb5_extract_authtime_from_sec_context")]
+pub fn krb5_extract_authtime_from_sec_context(context: &SecContext) -> Result<u32> {
+    crate::context::require("gsskrb5_extract_authtime_from_sec_context", context)?;
+    #[cfg(gss_has = "krb5")]
+    {
+        let mut authtime = 0;
+        crate::call("gsskrb5_extract_authtime_from_sec_context", |minor| {
+            // SAFETY: valid (non-empty) handle; the out-pointer is valid.
+            unsafe {
+                crate::sys::gsskrb5_extract_authtime_from_sec_context(
+                    minor,
+                    context.as_raw(),
+                    &mut authtime,
+                )
+            }
+        })?;
+        // krb5_timestamp is unsigned in practice (MIT treats it as such since 1.16).
+        Ok(authtime as u32)
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    unavailable!("gsskrb5_extract_authtime_from_sec_context", context)
+}
+
+/// The authorization data of type `ad_type` from the ticket (e.g. 128 for a Windows PAC).
+#[doc(alias = "gsskrb5_extract_authz_data_from_sec_context")]
+pub fn krb5_extract_authz_data_from_sec_context(
+    context: &SecContext,
+    ad_type: i32,
+) -> Result<Buffer> {
+    crate::context::require("gsskrb5_extract_authz_data_from_sec_context", context)?;
+    #[cfg(gss_has = "krb5")]
+    {
+        let mut out = Buffer::new();
+        crate::call("gsskrb5_extract_authz_data_from_sec_context", |minor| {
+            // SAFETY: valid (non-empty) handle; the output is owned by `out`.
+            unsafe {
+                crate::sys::gsskrb5_extract_authz_data_from_sec_context(
+                    minor,
+                    context.as_raw(),
+                    ad_type,
+                    out.as_out_ptr(),
+                )
+            }
+        })?;
+        Ok(out)
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    unavailable!(
+        "gsskrb5_extract_authz_data_from_sec_context",
+        context,
+        ad_type
+    )
+}
+
+/// Makes GSSAPI credentials from krb5 handles: a ccache (initiator), and/or a keytab with an
+/// optional principal (acceptor).
+///
+/// # Safety
+///
+/// Each non-null handle must be a valid handle of the krb5 library this crate links, alive for
+/// the duration of the call (the library copies what it needs).
+#[doc(alias = "gss_krb5_import_cred")]
+pub unsafe fn krb5_import_cred(
+    ccache: gssapi_sys::krb5_ccache,
+    keytab_principal: gssapi_sys::krb5_principal,
+    keytab: gssapi_sys::krb5_keytab,
+) -> Result<Cred> {
+    #[cfg(gss_has = "krb5")]
+    {
+        let mut cred = Cred::null();
+        crate::call("gss_krb5_import_cred", |minor| {
+            // SAFETY: the caller guarantees the handles; the output is owned by `cred`.
+            unsafe {
+                crate::sys::gss_krb5_import_cred(
+                    minor,
+                    ccache,
+                    keytab_principal,
+                    keytab,
+                    cred.as_out_ptr(),
+                )
+            }
+        })?;
+        Ok(cred)
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    unavailable!("gss_krb5_import_cred", ccache, keytab_principal, keytab)
+}
+
+/// The flags of the ticket the context was established with (acceptor side), e.g.
+/// [`TKT_FLG_FORWARDABLE`].
+#[doc(alias = "gss_krb5_get_tkt_flags")]
+pub fn krb5_get_tkt_flags(context: &SecContext) -> Result<u32> {
+    crate::context::require("gss_krb5_get_tkt_flags", context)?;
+    #[cfg(gss_has = "krb5")]
+    {
+        let mut flags = 0;
+        crate::call("gss_krb5_get_tkt_flags", |minor| {
+            // SAFETY: valid (non-empty) handle; the out-pointer is valid.
+            unsafe { crate::sys::gss_krb5_get_tkt_flags(minor, context.as_raw(), &mut flags) }
+        })?;
+        Ok(flags as u32)
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    unavailable!("gss_krb5_get_tkt_flags", context)
+}
+
+/// Restricts the encryption types `cred` may use for session keys (e.g. `[18]` for
+/// aes256-cts-hmac-sha1-96 only).
+#[doc(alias = "gss_krb5_set_allowable_enctypes")]
+pub fn krb5_set_allowable_enctypes(cred: &mut Cred, enctypes: &[i32]) -> Result<()> {
+    let count = u32::try_from(enctypes.len()).map_err(|_| {
+        Error::invalid_input(
+            "gss_krb5_set_allowable_enctypes",
+            "too many encryption types",
+        )
+    })?;
+    #[cfg(gss_has = "krb5")]
+    {
+        let mut list = enctypes.to_vec();
+        crate::call("gss_krb5_set_allowable_enctypes", |minor| {
+            // SAFETY: valid handle (exclusively borrowed: the call changes it); the list is
+            // `count` readable integers (the library copies them).
+            unsafe {
+                crate::sys::gss_krb5_set_allowable_enctypes(
+                    minor,
+                    cred.as_raw(),
+                    count,
+                    list.as_mut_ptr(),
+                )
+            }
+        })?;
+        Ok(())
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    unavailable!("gss_krb5_set_allowable_enctypes", cred, enctypes, count)
+}

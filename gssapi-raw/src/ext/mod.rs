@@ -13,6 +13,16 @@
 //! }
 //! ```
 
+/// The body of a function whose extension this build's library lacks: the arguments are
+/// consumed (so the signature is the same everywhere) and the typed Unavailable error returned.
+#[allow(unused_macros)]
+macro_rules! unavailable {
+    ($function:literal $(, $arg:expr)* $(,)?) => {{
+        $(let _ = &$arg;)*
+        Err($crate::Error::missing_function($function))
+    }};
+}
+
 pub mod cred_imp_exp;
 pub mod cred_store;
 pub mod dce;

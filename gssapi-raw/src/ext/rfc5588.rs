@@ -1,1 +1,67 @@
-//! (being written)
+//! RFC 5588: storing credentials (typically delegated ones) into the default store.
+//!
+//! ```no_run
+//! # fn f(delegated: &gssapi_raw::Cred) -> gssapi_raw::Result<()> {
+//! use gssapi_raw::{CredUsage, ext::rfc5588};
+//! let stored = rfc5588::store_cred(delegated, CredUsage::Initiate, None, true, true)?;
+//! println!("stored for {:?}", stored.mechs);
+//! # Ok(()) }
+//! ```
+
+use crate::Result;
+use crate::cred::Cred;
+use crate::oid::{Oid, OidSet};
+use crate::types::CredUsage;
+
+/// The result of [`store_cred`] and `store_cred_into` (python-gssapi: `StoreCredResult`).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct StoreCred {
+    /// The mechanisms the credentials were stored for.
+    pub mechs: OidSet,
+    /// The usage they were stored with.
+    pub usage: CredUsage,
+}
+
+/// Stores `cred` into the default credential store of its mechanism (for Kerberos, the default
+/// ccache: `KRB5CCNAME`), replacing what is there when `overwrite`, and making it the default
+/// when `default`.
+///
+/// The default store is process-wide; prefer `cred_store::store_cred_into` with an explicit
+/// store in servers.
+#[doc(alias = "gss_store_cred")]
+pub fn store_cred(
+    cred: &Cred,
+    usage: CredUsage,
+    mech: Option<&Oid>,
+    overwrite: bool,
+    default: bool,
+) -> Result<StoreCred> {
+    #[cfg(gss_has = "rfc5588")]
+    {
+        use crate::{call, oid::opt_ptr, sys};
+        let mut mechs = OidSet::null();
+        let mut stored_usage = 0;
+        call("gss_store_cred", |minor| {
+            // SAFETY: valid handle and OID (or null); outputs are owned by their wrappers.
+            unsafe {
+                sys::gss_store_cred(
+                    minor,
+                    cred.as_raw(),
+                    usage.into(),
+                    opt_ptr(mech),
+                    overwrite.into(),
+                    default.into(),
+                    mechs.as_out_ptr(),
+                    &mut stored_usage,
+                )
+            }
+        })?;
+        Ok(StoreCred {
+            mechs,
+            usage: crate::cred::usage_out(stored_usage),
+        })
+    }
+    #[cfg(not(gss_has = "rfc5588"))]
+    unavailable!("gss_store_cred", cred, usage, mech, overwrite, default)
+}

@@ -1,0 +1,153 @@
+//! Extensions that describe mechanisms and names.
+
+use crate::{TestResult, check, establish, expect_unavailable, fail, flags, heimdal, host, realm};
+
+use gssapi_raw::ext::{self, localname, rfc5587, rfc5587::mech_attr, rfc5801, rfc6680};
+use gssapi_raw::{ErrorKind, OidSet, mech_type, name, name_type, sys};
+
+pub(crate) fn supported_extensions_match_the_build() -> TestResult {
+    let names: Vec<&str> = ext::supported_extensions().iter().map(|e| e.name).collect();
+    check!(names == sys::AVAILABLE_EXTENSIONS, "{names:?}");
+    for e in sys::EXTENSIONS {
+        check!(
+            ext::is_supported(e.name) == names.contains(&e.name),
+            "{}",
+            e.name
+        );
+    }
+    check!(!ext::is_supported("no-such-extension"));
+    Ok(())
+}
+
+pub(crate) fn rfc5587_mech_attributes() -> TestResult {
+    let krb5 = rfc5587::inquire_attrs_for_mech(&mech_type::KERBEROS).map_err(fail)?;
+    check!(
+        krb5.mech_attrs.contains(&mech_attr::MECH_CONCRETE),
+        "{:?}",
+        krb5.mech_attrs
+    );
+    check!(!krb5.mech_attrs.contains(&mech_attr::MECH_NEGO));
+    check!(!krb5.known_mech_attrs.is_empty());
+    let spnego = rfc5587::inquire_attrs_for_mech(&mech_type::SPNEGO).map_err(fail)?;
+    check!(
+        spnego.mech_attrs.contains(&mech_attr::MECH_NEGO),
+        "{:?}",
+        spnego.mech_attrs
+    );
+    let shown = rfc5587::display_mech_attr(&mech_attr::MECH_CONCRETE).map_err(fail)?;
+    check!(!shown.name.is_empty() && !shown.long_desc.is_empty());
+    let nego: OidSet = [&mech_attr::MECH_NEGO].into_iter().collect();
+    let found = rfc5587::indicate_mechs_by_attrs(Some(&nego), None, None).map_err(fail)?;
+    check!(
+        found.contains(&mech_type::SPNEGO) && !found.contains(&mech_type::KERBEROS),
+        "{found:?}"
+    );
+    let not_nego = rfc5587::indicate_mechs_by_attrs(None, Some(&nego), None).map_err(fail)?;
+    check!(not_nego.contains(&mech_type::KERBEROS) && !not_nego.contains(&mech_type::SPNEGO));
+    // An attribute OID no library knows.
+    let bogus: gssapi_raw::Oid = "1.3.6.1.5.5.13.250".parse().unwrap();
+    check!(rfc5587::display_mech_attr(&bogus).is_err());
+    Ok(())
+}
+
+pub(crate) fn rfc5801_sasl_names() -> TestResult {
+    let names = rfc5801::inquire_saslname_for_mech(&mech_type::KERBEROS).map_err(fail)?;
+    check!(
+        &*names.sasl_mech_name == b"GS2-KRB5",
+        "{:?}",
+        names.sasl_mech_name
+    );
+    let mech = rfc5801::inquire_mech_for_saslname(b"GS2-KRB5").map_err(fail)?;
+    check!(mech == mech_type::KERBEROS);
+    let err = rfc5801::inquire_mech_for_saslname(b"GS2-NOSUCH").unwrap_err();
+    check!(err.routine().is_some(), "{err:?}");
+    Ok(())
+}
+
+pub(crate) fn rfc6680_naming_extensions() -> TestResult {
+    let e = establish(&host(), Some(&mech_type::KERBEROS), flags(), None, None).map_err(fail)?;
+    let who = e.accept.initiator_name.ok_or("no initiator")?;
+    let info = match rfc6680::inquire_name(&who) {
+        Ok(info) => info,
+        // Heimdal's krb5 mechanism has no naming extensions: the glue says UNAVAILABLE.
+        Err(e) if heimdal() && e.is(ErrorKind::OperationUnavailable) => return Ok(()),
+        Err(e) => return Err(fail(e)),
+    };
+    check!(info.is_mech_name);
+    check!(
+        info.mech.as_ref() == Some(&mech_type::KERBEROS),
+        "{:?}",
+        info.mech
+    );
+    for attr in info.attrs.iter() {
+        let value = rfc6680::get_name_attribute(&who, attr).map_err(fail)?;
+        check!(value.values.len() == value.display_values.len());
+    }
+    let shown = rfc6680::display_name_ext(&who, &name_type::KERBEROS_PRINCIPAL);
+    match shown {
+        Ok(text) => check!(&*text == realm().user_principal().as_bytes()),
+        Err(e) => check!(e.routine().is_some(), "{e:?}"),
+    }
+    let composite = rfc6680::export_name_composite(&who).map_err(fail)?;
+    check!(!composite.is_empty());
+    let back = name::import_name(&composite, Some(&name_type::COMPOSITE_EXPORT)).map_err(fail)?;
+    let back = name::canonicalize_name(&back, &mech_type::KERBEROS).map_err(fail)?;
+    check!(name::compare_name(&back, &who).map_err(fail)?);
+    // Setting an attribute: MIT's krb5 names accept only attributes a plugin knows; whatever
+    // the library says must be a clean result, and a value that was set must read back.
+    let mut named = name::duplicate_name(&who).map_err(fail)?;
+    let attr: &[u8] = b"urn:example:test-attribute";
+    match rfc6680::set_name_attribute(&mut named, attr, &[b"one", b"two"], true) {
+        Ok(()) => {
+            let got = rfc6680::get_name_attribute(&named, attr).map_err(fail)?;
+            check!(got.values.len() == 2);
+            rfc6680::delete_name_attribute(&mut named, attr).map_err(fail)?;
+            check!(rfc6680::get_name_attribute(&named, attr).is_err());
+        }
+        Err(e) => check!(e.routine().is_some(), "{e:?}"),
+    }
+    let err = rfc6680::get_name_attribute(&who, b"urn:example:absent").unwrap_err();
+    check!(
+        err.is(ErrorKind::OperationUnavailable) || err.routine().is_some(),
+        "{err:?}"
+    );
+    Ok(())
+}
+
+pub(crate) fn localname_and_userok() -> TestResult {
+    let user = name::import_name(
+        realm().user_principal().as_bytes(),
+        Some(&name_type::KERBEROS_PRINCIPAL),
+    )
+    .map_err(fail)?;
+    let local = localname::localname(&user, Some(&mech_type::KERBEROS)).map_err(fail)?;
+    check!(&*local == b"user", "{:?}", String::from_utf8_lossy(&local));
+    // userok is the library's policy (MIT: .k5login, then auth_to_local and an existing
+    // account); it must never let a principal in as another account.
+    let nobody = name::import_name(
+        format!("nobody@{}", realm().realm_name()).as_bytes(),
+        Some(&name_type::KERBEROS_PRINCIPAL),
+    )
+    .map_err(fail)?;
+    check!(!localname::userok(&nobody, "root").map_err(fail)?);
+    check!(!localname::userok(&user, "root").map_err(fail)?);
+    check!(!localname::userok(&user, "nobody").map_err(fail)?);
+    let err = localname::userok(&user, "us\0er").unwrap_err();
+    check!(err.origin() == gssapi_raw::Origin::Input);
+    let account = name::import_name(b"nobody", Some(&name_type::USER)).map_err(fail)?;
+    let root = name::import_name(b"root", Some(&name_type::USER)).map_err(fail)?;
+    // Never authorized as another account. Both libraries' krb5 mechanisms answer only from
+    // a name's local-login-user attribute and say UNAVAILABLE without one.
+    for (who, as_account) in [(&nobody, &root), (&user, &account)] {
+        match localname::authorize_localname(who, as_account) {
+            Ok(ok) => check!(!ok),
+            Err(e) => check!(e.is(ErrorKind::OperationUnavailable), "{e:?}"),
+        }
+    }
+    // A name from another realm has no local mapping.
+    let stranger = name::import_name(b"eve@OTHER.REALM", Some(&name_type::KERBEROS_PRINCIPAL))
+        .map_err(fail)?;
+    check!(localname::localname(&stranger, Some(&mech_type::KERBEROS)).is_err());
+    let _ = expect_unavailable::<()>;
+    Ok(())
+}
