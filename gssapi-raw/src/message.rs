@@ -23,7 +23,10 @@ use crate::sys;
 /// is not an error. Reporting that as success would hand out unverified (or no) data, so on
 /// Heimdal it becomes an error with the same status bits. MIT verifies first and reports the
 /// sequencing news with the verified message, which is what the `supplementary` fields carry.
-fn unverified_on_heimdal(function: &'static str, supplementary: Supplementary) -> Result<()> {
+pub(crate) fn unverified_on_heimdal(
+    function: &'static str,
+    supplementary: Supplementary,
+) -> Result<()> {
     if cfg!(gss_impl = "heimdal") && supplementary.has_sequence_problem() {
         return Err(
             Error::from_status(function, supplementary.bits(), 0).with_note(

@@ -1,8 +1,21 @@
-//! (being written)
+//! IOV, AEAD, in-place and IOV-MIC calls against the real realm, on MIT and Heimdal.
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod iov;
+
+pub(crate) use common::*;
+
 fn main() {
-    common::run(Vec::new(), |_| {});
+    let tests = trials![
+        iov::wrap_iov_with_library_buffers,
+        iov::wrap_iov_with_caller_buffers_and_associated_data,
+        iov::in_place_round_trips,
+        iov::in_place_interop_with_plain_wrap,
+        iov::aead_round_trip_and_tampering,
+        iov::mic_iov,
+        iov::bad_inputs,
+    ];
+    common::run(tests, |_| {});
 }
