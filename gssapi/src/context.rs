@@ -42,7 +42,23 @@ use gssapi_raw::context::{self as raw_ctx, InquireContext};
 use gssapi_raw::message;
 use gssapi_raw::{self as raw, Buffer, ChannelBindings, Flags};
 
+pub use raw::ext::dce::InPlaceWrap;
 pub use raw::message::{Unwrap, VerifyMic, Wrap};
+
+use gssapi_raw::ext::{dce, ggf};
+use std::ops::Range;
+use zeroize::Zeroizing;
+
+/// A context's session key ([`SecurityContext::session_key`]); wiped on drop.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SessionKey {
+    /// The key bytes.
+    pub key: Zeroizing<Vec<u8>>,
+    /// The encryption type as the library encodes it (MIT: an OID whose last arc is the
+    /// Kerberos enctype number), when reported.
+    pub enctype_oid: Option<Vec<u8>>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -523,6 +539,50 @@ impl SecurityContext {
         }
         let token = raw_ctx::delete_sec_context(&mut self.raw)?;
         Ok((!token.is_empty()).then_some(token))
+    }
+
+    /// The session key of an established Kerberos context and its encryption type
+    /// (`gss_inquire_sec_context_by_oid` with `GSS_C_INQ_SSPI_SESSION_KEY`), as SSPI's
+    /// `SECPKG_ATTR_SESSION_KEY`; both sides get the same key.
+    pub fn session_key(&self) -> Result<SessionKey> {
+        self.established("session_key")?;
+        let set = ggf::inquire_sec_context_by_oid(&self.raw, &ggf::oids::INQ_SSPI_SESSION_KEY)?;
+        let key = set
+            .get(0)
+            .ok_or_else(|| state_error("session_key", "the mechanism returned no session key"))?;
+        // The second buffer is the enctype's OID arc, per MIT's encoding of this inquiry.
+        Ok(SessionKey {
+            key: Zeroizing::new(key.to_vec()),
+            enctype_oid: set.get(1).map(<[u8]>::to_vec),
+        })
+    }
+
+    /// Encrypts (or signs) `data` where it is, for bulk data: no copy of the payload. Send
+    /// `header || data || padding || trailer` (or [`InPlaceWrap::to_token`]); the peer can
+    /// `unwrap` it like any wrap token.
+    pub fn wrap_in_place(&mut self, data: &mut [u8], encrypt: bool) -> Result<InPlaceWrap> {
+        Ok(dce::wrap_in_place(
+            self.ready("wrap_in_place")?,
+            data,
+            encrypt,
+            None,
+        )?)
+    }
+
+    /// Unwraps a whole wrap token where it is; returns where the plaintext is inside `token`
+    /// and whether it was encrypted. Sequencing problems are errors, as for
+    /// [`unwrap`](SecurityContext::unwrap).
+    pub fn unwrap_in_place(&mut self, token: &mut [u8]) -> Result<(Range<usize>, bool)> {
+        let detect = self.flags()?.intersects(Flags::REPLAY | Flags::SEQUENCE);
+        let (range, info) = dce::unwrap_in_place(self.ready("unwrap_in_place")?, token)?;
+        if detect && info.supplementary.has_sequence_problem() {
+            return Err(Error::OutOfSequence {
+                operation: "unwrap_in_place",
+                supplementary: info.supplementary,
+                message: None,
+            });
+        }
+        Ok((range, info.encrypted))
     }
 
     /// The raw handle, for gssapi-raw calls (extensions, IOV).

@@ -16,10 +16,13 @@
 use crate::Result;
 use crate::mechanism::Mechanism;
 use crate::name::Name;
+use gssapi_raw::ext::{cred_imp_exp, cred_store, password, rfc5588, s4u};
 use gssapi_raw::{self as raw, cred};
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 pub use raw::CredUsage;
+pub use raw::ext::cred_store::CredStore;
 
 /// Credentials for one or more mechanisms. Cheap to clone (shared) and `Send + Sync`: MIT and
 /// Heimdal lock a credential while contexts use it, so one acceptor credential can serve many
@@ -59,13 +62,30 @@ pub struct MechCredentialsInfo {
 
 /// Builds a credential acquisition (python-gssapi: `Credentials(name=..., lifetime=...,
 /// mechs=..., usage=...)`).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[must_use = "call .acquire() to get the credentials"]
 pub struct CredentialsBuilder {
     name: Option<Name>,
     lifetime: Option<u32>,
     mechs: Vec<Mechanism>,
     usage: CredUsage,
+    store: Option<CredStore>,
+    password: Option<Zeroizing<Vec<u8>>>,
+    impersonator: Option<Credentials>,
+}
+
+impl std::fmt::Debug for CredentialsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialsBuilder")
+            .field("name", &self.name)
+            .field("lifetime", &self.lifetime)
+            .field("mechs", &self.mechs)
+            .field("usage", &self.usage)
+            .field("store", &self.store)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("impersonator", &self.impersonator)
+            .finish()
+    }
 }
 
 impl CredentialsBuilder {
@@ -93,15 +113,67 @@ impl CredentialsBuilder {
         self
     }
 
-    /// Acquires the credentials (`gss_acquire_cred`).
+    /// Take the credentials from an explicit store (ccache, keytab, ...) instead of the
+    /// process environment (MIT's credential store extension).
+    pub fn store(mut self, store: CredStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Authenticate `name` with a password (a kinit in the process). The builder keeps its copy
+    /// in memory that is wiped on drop.
+    pub fn password(mut self, password: &[u8]) -> Self {
+        self.password = Some(Zeroizing::new(password.to_vec()));
+        self
+    }
+
+    /// Impersonate `name` with the service credentials `impersonator` (S4U2Self).
+    pub fn impersonate(mut self, impersonator: &Credentials) -> Self {
+        self.impersonator = Some(impersonator.clone());
+        self
+    }
+
+    /// Acquires the credentials: `gss_acquire_cred`, or `gss_acquire_cred_from` with a store,
+    /// `gss_acquire_cred_with_password` with a password, `gss_acquire_cred_impersonate_name`
+    /// with an impersonator.
     pub fn acquire(self) -> Result<Credentials> {
         let mechs = (!self.mechs.is_empty()).then(|| Mechanism::set(&self.mechs));
-        let acquired = cred::acquire_cred(
-            self.name.as_ref().map(Name::as_raw),
-            self.lifetime,
-            mechs.as_ref(),
-            self.usage,
-        )?;
+        let name = self.name.as_ref().map(Name::as_raw);
+        let misuse = |reason| crate::Error::State {
+            operation: "CredentialsBuilder::acquire",
+            reason,
+        };
+        let acquired = match (&self.store, &self.password, &self.impersonator) {
+            (None, None, None) => {
+                cred::acquire_cred(name, self.lifetime, mechs.as_ref(), self.usage)?
+            }
+            (Some(store), None, None) => cred_store::acquire_cred_from(
+                Some(store),
+                name,
+                self.lifetime,
+                mechs.as_ref(),
+                self.usage,
+            )?,
+            (None, Some(pw), None) => password::acquire_cred_with_password(
+                name.ok_or_else(|| misuse("a password needs the name it belongs to"))?,
+                pw,
+                self.lifetime,
+                mechs.as_ref(),
+                self.usage,
+            )?,
+            (None, None, Some(service)) => s4u::acquire_cred_impersonate_name(
+                service.as_raw(),
+                name.ok_or_else(|| misuse("impersonation needs the name of the user"))?,
+                self.lifetime,
+                mechs.as_ref(),
+                self.usage,
+            )?,
+            _ => {
+                return Err(misuse(
+                    "store, password and impersonate are different ways to acquire: use one",
+                ));
+            }
+        };
         Ok(Credentials::from_raw(acquired.creds))
     }
 }
@@ -171,6 +243,43 @@ impl Credentials {
     /// The mechanisms they work with.
     pub fn mechs(&self) -> Result<Vec<Mechanism>> {
         Ok(self.inquire()?.mechs)
+    }
+
+    /// Stores these credentials into `store` (`None`: the mechanism's default store, e.g. the
+    /// default ccache), for example delegated credentials into a per-request `MEMORY:` ccache.
+    pub fn store(
+        &self,
+        store: Option<&CredStore>,
+        usage: CredUsage,
+        mech: Option<&Mechanism>,
+        overwrite: bool,
+        make_default: bool,
+    ) -> Result<Vec<Mechanism>> {
+        let mech = mech.map(Mechanism::oid);
+        let stored = match store {
+            Some(store) => cred_store::store_cred_into(
+                Some(store),
+                &self.inner,
+                usage,
+                mech,
+                overwrite,
+                make_default,
+            )?,
+            None => rfc5588::store_cred(&self.inner, usage, mech, overwrite, make_default)?,
+        };
+        Ok(stored.mechs.iter().map(Mechanism::from_oid).collect())
+    }
+
+    /// Serializes the credentials for another process (the token may hold key material).
+    pub fn export(&self) -> Result<Zeroizing<Vec<u8>>> {
+        Ok(Zeroizing::new(
+            cred_imp_exp::export_cred(&self.inner)?.into_vec(),
+        ))
+    }
+
+    /// Credentials from a token made by [`Credentials::export`].
+    pub fn import(token: &[u8]) -> Result<Credentials> {
+        Ok(Credentials::from_raw(cred_imp_exp::import_cred(token)?))
     }
 
     /// New credentials: these plus an element for `mech` (`gss_add_cred`); `self` is unchanged.

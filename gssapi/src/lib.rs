@@ -54,12 +54,15 @@ mod error;
 mod mechanism;
 mod name;
 
-pub use context::{AcceptorBuilder, InitiatorBuilder, SecurityContext, Unwrap, VerifyMic, Wrap};
+pub use context::{
+    AcceptorBuilder, InPlaceWrap, InitiatorBuilder, SecurityContext, SessionKey, Unwrap, VerifyMic,
+    Wrap,
+};
 pub use credentials::{
-    CredUsage, Credentials, CredentialsBuilder, CredentialsInfo, MechCredentialsInfo,
+    CredStore, CredUsage, Credentials, CredentialsBuilder, CredentialsInfo, MechCredentialsInfo,
 };
 pub use error::{CallingError, Error, ErrorKind, Krb5Error, Result, RoutineError, Supplementary};
 pub use gssapi_raw as raw;
 pub use gssapi_raw::{AddressType, Buffer, ChannelBindings, Flags, Oid};
 pub use mechanism::Mechanism;
-pub use name::{Name, NameType};
+pub use name::{AttributeValue, Attributes, AttributesMut, Name, NameType};

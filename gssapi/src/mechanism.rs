@@ -12,7 +12,8 @@
 //! ```
 
 use crate::Result;
-use gssapi_raw::{self as raw, Oid, misc, name};
+use gssapi_raw::ext::{rfc5587, rfc5801};
+use gssapi_raw::{self as raw, Oid, OidSet, misc, name};
 use std::fmt;
 
 /// A GSSAPI mechanism, identified by its OID (python-gssapi: `Mechanism`).
@@ -58,6 +59,58 @@ impl Mechanism {
     /// The name types this mechanism understands.
     pub fn name_types(&self) -> Result<Vec<Oid>> {
         Ok(name::inquire_names_for_mech(&self.oid)?.to_vec())
+    }
+
+    /// The mechanism of a SASL (GS2) name, e.g. `GS2-KRB5` (RFC 5801).
+    pub fn from_sasl_name(sasl_name: &str) -> Result<Mechanism> {
+        Ok(Mechanism::from_oid(rfc5801::inquire_mech_for_saslname(
+            sasl_name.as_bytes(),
+        )?))
+    }
+
+    /// The mechanisms that have every `desired` attribute, none of `except`, and know every
+    /// `critical` one (RFC 5587; attributes in `gssapi::raw::ext::rfc5587::mech_attr`).
+    pub fn from_attrs(
+        desired: &[&Oid],
+        except: &[&Oid],
+        critical: &[&Oid],
+    ) -> Result<Vec<Mechanism>> {
+        let set = |oids: &[&Oid]| -> Option<OidSet> {
+            (!oids.is_empty()).then(|| oids.iter().copied().collect())
+        };
+        let (d, e, c) = (set(desired), set(except), set(critical));
+        Ok(
+            rfc5587::indicate_mechs_by_attrs(d.as_ref(), e.as_ref(), c.as_ref())?
+                .iter()
+                .map(Mechanism::from_oid)
+                .collect(),
+        )
+    }
+
+    /// The SASL (GS2) name, e.g. `GS2-KRB5`.
+    pub fn sasl_name(&self) -> Result<String> {
+        let names = rfc5801::inquire_saslname_for_mech(&self.oid)?;
+        Ok(String::from_utf8_lossy(&names.sasl_mech_name).into_owned())
+    }
+
+    /// The library's description of the mechanism.
+    pub fn description(&self) -> Result<String> {
+        let names = rfc5801::inquire_saslname_for_mech(&self.oid)?;
+        Ok(String::from_utf8_lossy(&names.mech_description).into_owned())
+    }
+
+    /// The RFC 5587 attributes the mechanism has.
+    pub fn attrs(&self) -> Result<Vec<Oid>> {
+        Ok(rfc5587::inquire_attrs_for_mech(&self.oid)?
+            .mech_attrs
+            .to_vec())
+    }
+
+    /// The RFC 5587 attributes the mechanism knows about.
+    pub fn known_attrs(&self) -> Result<Vec<Oid>> {
+        Ok(rfc5587::inquire_attrs_for_mech(&self.oid)?
+            .known_mech_attrs
+            .to_vec())
     }
 
     /// A short human name for the well-known mechanisms.

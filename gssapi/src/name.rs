@@ -13,6 +13,7 @@
 
 use crate::Result;
 use crate::mechanism::Mechanism;
+use gssapi_raw::ext::rfc6680;
 use gssapi_raw::{self as raw, Oid, name};
 use std::fmt;
 use std::str::FromStr;
@@ -117,6 +118,48 @@ impl Name {
         Ok(name::compare_name(&self.inner, &other.inner)?)
     }
 
+    /// The name displayed in the syntax of another name type (RFC 6680).
+    pub fn display_as(&self, name_type: &Oid) -> Result<String> {
+        let text = rfc6680::display_name_ext(&self.inner, name_type)?;
+        Ok(String::from_utf8_lossy(&text).into_owned())
+    }
+
+    /// Whether this is a mechanism name (RFC 6680).
+    pub fn is_mech_name(&self) -> Result<bool> {
+        Ok(rfc6680::inquire_name(&self.inner)?.is_mech_name)
+    }
+
+    /// The mechanism of a mechanism name (RFC 6680).
+    pub fn mech(&self) -> Result<Option<Mechanism>> {
+        Ok(rfc6680::inquire_name(&self.inner)?
+            .mech
+            .map(Mechanism::from_oid))
+    }
+
+    /// The exported form with the name's attributes (RFC 6680 composite export).
+    pub fn export_composite(&self) -> Result<Vec<u8>> {
+        Ok(rfc6680::export_name_composite(&self.inner)?.into_vec())
+    }
+
+    /// Imports the output of [`Name::export_composite`].
+    pub fn import_composite(token: &[u8]) -> Result<Name> {
+        Name::new(token, Some(NameType::COMPOSITE_EXPORT))
+    }
+
+    /// The name's attributes (RFC 6680) as a map-like view.
+    pub fn attributes(&self) -> Attributes<'_> {
+        Attributes { name: self }
+    }
+
+    /// The name's attributes, for changing them. A name shared by clones is copied first, so
+    /// the clones keep their attributes.
+    pub fn attributes_mut(&mut self) -> Result<AttributesMut<'_>> {
+        if Arc::get_mut(&mut self.inner).is_none() {
+            self.inner = Arc::new(name::duplicate_name(&self.inner)?);
+        }
+        Ok(AttributesMut { name: self })
+    }
+
     /// The mechanisms that can use this name.
     pub fn mechs(&self) -> Result<Vec<Mechanism>> {
         Ok(name::inquire_mechs_for_name(&self.inner)?
@@ -154,5 +197,98 @@ impl FromStr for Name {
     /// `service/host@REALM`). Use [`Name::hostbased_service`] for `service@host`.
     fn from_str(s: &str) -> Result<Name> {
         Name::new(s, None)
+    }
+}
+
+/// One attribute's values (RFC 6680's `get_name_attribute`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AttributeValue {
+    /// The raw values.
+    pub values: Vec<Vec<u8>>,
+    /// Their display forms.
+    pub display_values: Vec<String>,
+    /// Whether the mechanism authenticated them.
+    pub authenticated: bool,
+    /// Whether the set of values is complete.
+    pub complete: bool,
+}
+
+/// A read-only, map-like view of a name's attributes.
+#[derive(Debug, Clone, Copy)]
+pub struct Attributes<'a> {
+    name: &'a Name,
+}
+
+impl Attributes<'_> {
+    /// The attribute names.
+    pub fn keys(&self) -> Result<Vec<Vec<u8>>> {
+        Ok(rfc6680::inquire_name(&self.name.inner)?.attrs.to_vecs())
+    }
+
+    /// The values of `attr`; `None` when the name does not have it.
+    pub fn get(&self, attr: &[u8]) -> Result<Option<AttributeValue>> {
+        match rfc6680::get_name_attribute(&self.name.inner, attr) {
+            Ok(v) => Ok(Some(AttributeValue {
+                values: v.values.into_iter().map(raw::Buffer::into_vec).collect(),
+                display_values: v
+                    .display_values
+                    .iter()
+                    .map(|d| String::from_utf8_lossy(d).into_owned())
+                    .collect(),
+                authenticated: v.authenticated,
+                complete: v.complete,
+            })),
+            Err(e)
+                if e.is(raw::ErrorKind::OperationUnavailable) && !e.is_unavailable_in_library() =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every attribute with its values.
+    pub fn iter(&self) -> Result<Vec<(Vec<u8>, AttributeValue)>> {
+        let mut out = Vec::new();
+        for key in self.keys()? {
+            if let Some(v) = self.get(&key)? {
+                out.push((key, v));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A map-like view for changing a name's attributes.
+#[derive(Debug)]
+pub struct AttributesMut<'a> {
+    name: &'a mut Name,
+}
+
+impl AttributesMut<'_> {
+    fn raw_mut(&mut self) -> &mut raw::Name {
+        Arc::get_mut(&mut self.name.inner).expect("attributes_mut made the name unshared")
+    }
+
+    /// Replaces the values of `attr` (deleting the old ones first).
+    pub fn set(&mut self, attr: &[u8], values: &[&[u8]], complete: bool) -> Result<()> {
+        let _ = self.delete(attr);
+        Ok(rfc6680::set_name_attribute(
+            self.raw_mut(),
+            attr,
+            values,
+            complete,
+        )?)
+    }
+
+    /// Removes `attr`.
+    pub fn delete(&mut self, attr: &[u8]) -> Result<()> {
+        Ok(rfc6680::delete_name_attribute(self.raw_mut(), attr)?)
+    }
+
+    /// A read-only view.
+    pub fn view(&self) -> Attributes<'_> {
+        Attributes { name: self.name }
     }
 }

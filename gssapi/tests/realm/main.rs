@@ -7,6 +7,7 @@
 mod common;
 
 mod api;
+mod extras;
 mod misuse;
 mod threads;
 
@@ -53,6 +54,11 @@ fn main() {
         api::out_of_sequence_tokens,
         api::channel_bindings,
         api::failed_step_carries_peer_token,
+        extras::name_extensions,
+        extras::credential_sources,
+        extras::delegated_into_memory_ccache,
+        extras::session_key_and_in_place,
+        extras::mechanism_extensions,
         misuse::step_after_completion,
         misuse::calls_before_completion,
         misuse::acceptor_without_token,

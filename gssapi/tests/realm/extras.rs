@@ -1,0 +1,171 @@
+//! The parts of the high-level API that rest on extensions.
+
+use crate::{TestResult, check, fail, handshake, heimdal, realm};
+use gssapi::raw::ext::{self, rfc5587::mech_attr};
+use gssapi::{
+    CredStore, CredUsage, Credentials, Flags, Mechanism, Name, NameType, SecurityContext,
+};
+
+fn flags() -> Flags {
+    Flags::MUTUAL | Flags::REPLAY | Flags::SEQUENCE | Flags::CONF | Flags::INTEG
+}
+
+pub(crate) fn name_extensions() -> TestResult {
+    let (_, server, _) = handshake(None, flags(), None).map_err(fail)?;
+    let who = server.initiator_name().map_err(fail)?;
+    match who.is_mech_name() {
+        Ok(mn) => {
+            check!(mn);
+            check!(who.mech().map_err(fail)? == Some(Mechanism::KERBEROS));
+            let composite = who.export_composite().map_err(fail)?;
+            let back = Name::import_composite(&composite)
+                .and_then(|n| n.canonicalize(&Mechanism::KERBEROS))
+                .map_err(fail)?;
+            check!(back == who);
+            let keys = who.attributes().keys().map_err(fail)?;
+            for (key, value) in who.attributes().iter().map_err(fail)? {
+                check!(keys.contains(&key));
+                check!(value.values.len() == value.display_values.len());
+            }
+            check!(
+                who.attributes()
+                    .get(b"urn:example:absent")
+                    .map_err(fail)?
+                    .is_none()
+            );
+            let mut copy = who.clone();
+            match copy
+                .attributes_mut()
+                .map_err(fail)?
+                .set(b"urn:example:x", &[b"1"], true)
+            {
+                Ok(()) => check!(
+                    copy.attributes()
+                        .get(b"urn:example:x")
+                        .map_err(fail)?
+                        .is_some()
+                ),
+                Err(e) => check!(e.gss().is_some(), "{e:?}"),
+            }
+            // The original is untouched.
+            check!(
+                who.attributes()
+                    .get(b"urn:example:x")
+                    .map_err(fail)?
+                    .is_none()
+            );
+        }
+        Err(e) => check!(heimdal() && e.gss().is_some(), "{e:?}"),
+    }
+    match who.display_as(NameType::KERBEROS_PRINCIPAL) {
+        Ok(text) => check!(text == realm().user_principal()),
+        Err(e) => check!(e.gss().is_some(), "{e:?}"),
+    }
+    Ok(())
+}
+
+pub(crate) fn credential_sources() -> TestResult {
+    let user = Name::kerberos_principal(&realm().user_principal()).map_err(fail)?;
+    // From an explicit store.
+    let from_store = Credentials::builder()
+        .store(CredStore::new().ccache(&realm().user_ccache()))
+        .usage(CredUsage::Initiate)
+        .acquire();
+    match from_store {
+        Ok(c) => check!(c.name().map_err(fail)? == user),
+        Err(e) => check!(
+            heimdal() && e.gss().is_some_and(|g| g.is_unavailable_in_library()),
+            "{e:?}"
+        ),
+    }
+    // With a password.
+    let with_password = Credentials::builder()
+        .name(&user)
+        .password(realm().user_password().as_bytes())
+        .usage(CredUsage::Initiate)
+        .acquire()
+        .map_err(fail)?;
+    check!(with_password.name().map_err(fail)? == user);
+    check!(!format!("{:?}", Credentials::builder().password(b"hunter2")).contains("hunter2"));
+    let err = Credentials::builder().password(b"x").acquire().unwrap_err();
+    check!(err.is_misuse(), "{err:?}");
+    // Export and import.
+    let token = with_password.export().map_err(fail)?;
+    let imported = Credentials::import(&token).map_err(fail)?;
+    check!(imported.name().map_err(fail)? == user);
+    check!(Credentials::import(b"junk").is_err());
+    Ok(())
+}
+
+pub(crate) fn delegated_into_memory_ccache() -> TestResult {
+    let (_, server, _) = handshake(None, flags() | Flags::DELEGATE, None).map_err(fail)?;
+    let delegated = server
+        .delegated_credentials()
+        .map_err(fail)?
+        .ok_or("no delegation")?;
+    let store = CredStore::new().ccache("MEMORY:high-level-delegated");
+    match delegated.store(
+        Some(&store),
+        CredUsage::Initiate,
+        Some(&Mechanism::KERBEROS),
+        true,
+        false,
+    ) {
+        Ok(mechs) => {
+            check!(mechs.contains(&Mechanism::KERBEROS));
+            let again = Credentials::builder()
+                .store(store)
+                .usage(CredUsage::Initiate)
+                .acquire()
+                .map_err(fail)?;
+            check!(again.name().map_err(fail)?.to_string() == realm().user_principal());
+        }
+        Err(e) => check!(!ext::is_supported("cred_store"), "{e:?}"),
+    }
+    Ok(())
+}
+
+pub(crate) fn session_key_and_in_place() -> TestResult {
+    let (mut c, mut s, _) = handshake(None, flags(), None).map_err(fail)?;
+    let a = c.session_key().map_err(fail)?;
+    let b = s.session_key().map_err(fail)?;
+    check!(a.key == b.key && !a.key.is_empty());
+    let original: Vec<u8> = (0..65536u32).map(|i| i as u8).collect();
+    let mut data = original.clone();
+    let wrapped = c.wrap_in_place(&mut data, true).map_err(fail)?;
+    check!(wrapped.encrypted && data != original);
+    let mut token = wrapped.to_token(&data);
+    match s.unwrap_in_place(&mut token) {
+        Ok((range, encrypted)) => check!(encrypted && token[range] == original[..]),
+        Err(e) => {
+            check!(heimdal(), "{e:?}");
+            check!(*s.decrypt(&token).map_err(fail)? == original[..]);
+        }
+    }
+    let mut fresh = SecurityContext::acceptor(None).build();
+    check!(fresh.session_key().unwrap_err().is_misuse());
+    check!(
+        fresh
+            .wrap_in_place(&mut [0u8; 4], true)
+            .unwrap_err()
+            .is_misuse()
+    );
+    Ok(())
+}
+
+pub(crate) fn mechanism_extensions() -> TestResult {
+    check!(Mechanism::from_sasl_name("GS2-KRB5").map_err(fail)? == Mechanism::KERBEROS);
+    check!(Mechanism::KERBEROS.sasl_name().map_err(fail)? == "GS2-KRB5");
+    check!(!Mechanism::KERBEROS.description().map_err(fail)?.is_empty());
+    check!(
+        Mechanism::KERBEROS
+            .attrs()
+            .map_err(fail)?
+            .contains(&mech_attr::MECH_CONCRETE)
+    );
+    check!(!Mechanism::KERBEROS.known_attrs().map_err(fail)?.is_empty());
+    let negotiators = Mechanism::from_attrs(&[&mech_attr::MECH_NEGO], &[], &[]).map_err(fail)?;
+    check!(negotiators.contains(&Mechanism::SPNEGO) && !negotiators.contains(&Mechanism::KERBEROS));
+    check!(Mechanism::from_sasl_name("GS2-NOPE").is_err());
+    Ok(())
+}
