@@ -12,6 +12,8 @@ packages=(
   krb5-kdc krb5-admin-server krb5-user
   # memory checking of the test suite
   valgrind
+  # the python-gssapi peer of the interop test (for Debian's /usr/bin/python3)
+  python3-gssapi
 )
 
 missing=()
