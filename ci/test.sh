@@ -32,11 +32,14 @@ GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR=target/heimdal \
   cargo test -p gssapi-sys -p gssapi-raw -p gssapi 2>&1 | tee -a "$log"
 
 step "examples (each starts its own realm)"
-for example in demo tcp messages; do
+for example in demo tcp messages delegation; do
   echo "--- example $example"
   cargo run --quiet -p gssapi --example "$example" >/dev/null
 done
 cargo run --quiet -p gssapi-raw --example raw_handshake >/dev/null
+
+step "benchmark, quick mode (a smoke run: the full one is cargo bench -p gssapi --bench tiers)"
+cargo bench -p gssapi --bench tiers -- --quick
 
 step "valgrind: gssapi-raw test suite (MIT)"
 bash ci/valgrind.sh 2>&1 | tee -a "$log"

@@ -103,21 +103,23 @@ pub struct DisplayName {
 /// binary name types (exported names, machine uids, certificates) take any bytes.
 #[doc(alias = "gss_import_name")]
 pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
-    let binary = name_type.is_some_and(|t| {
-        [
-            &name_type::EXPORT,
-            &name_type::COMPOSITE_EXPORT,
-            &name_type::MACHINE_UID,
-            &name_type::KERBEROS_X509_CERT,
-        ]
-        .contains(&t)
-    });
-    if !binary && name.contains(&0) {
-        return Err(Error::rejected(
-            "gss_import_name",
-            sys::GSS_S_BAD_NAME,
-            "a text name must not contain a NUL byte",
-        ));
+    if name.contains(&0) {
+        let binary = name_type.is_some_and(|t| {
+            [
+                &name_type::EXPORT,
+                &name_type::COMPOSITE_EXPORT,
+                &name_type::MACHINE_UID,
+                &name_type::KERBEROS_X509_CERT,
+            ]
+            .contains(&t)
+        });
+        if !binary {
+            return Err(Error::rejected(
+                "gss_import_name",
+                sys::GSS_S_BAD_NAME,
+                "a text name must not contain a NUL byte",
+            ));
+        }
     }
     let mut out = Name::null();
     let mut buf = input(name);

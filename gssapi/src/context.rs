@@ -86,11 +86,15 @@ enum Role {
     Imported,
 }
 
-/// What is known once a context is established.
+/// What is known once a context is established: what the last step reported, and the rest
+/// of `gss_inquire_context` fetched once, the first time it is asked for.
 #[derive(Debug)]
 struct Established {
-    info: InquireContext,
+    flags: Flags,
+    mech: Option<raw::Oid>,
+    initiator: Option<Name>,
     delegated: Option<Credentials>,
+    inquired: std::sync::OnceLock<InquireContext>,
 }
 
 /// A security context, initiator or acceptor (python-gssapi: `SecurityContext`).
@@ -184,6 +188,16 @@ impl AcceptorBuilder {
     }
 }
 
+/// What one establishment call reported, whichever side made it.
+struct Step {
+    complete: bool,
+    token: Buffer,
+    flags: Flags,
+    mech: Option<raw::Oid>,
+    initiator: Option<raw::Name>,
+    delegated: Option<raw::Cred>,
+}
+
 fn state_error(operation: &'static str, reason: &'static str) -> Error {
     Error::State { operation, reason }
 }
@@ -271,7 +285,14 @@ impl SecurityContext {
                     bindings.as_ref(),
                     input,
                 )
-                .map(|r| (r.complete, r.token, None))
+                .map(|r| Step {
+                    complete: r.complete,
+                    token: r.token,
+                    flags: r.flags,
+                    mech: r.mech,
+                    initiator: None,
+                    delegated: None,
+                })
             }
             Role::Acceptor { creds, bindings } => {
                 let Some(input) = input else {
@@ -286,7 +307,14 @@ impl SecurityContext {
                     input,
                     bindings.as_ref(),
                 )
-                .map(|r| (r.complete, r.token, r.delegated_creds))
+                .map(|r| Step {
+                    complete: r.complete,
+                    token: r.token,
+                    flags: r.flags,
+                    mech: r.mech,
+                    initiator: r.initiator_name,
+                    delegated: r.delegated_creds,
+                })
             }
             Role::Imported => {
                 return Err(state_error(
@@ -295,32 +323,39 @@ impl SecurityContext {
                 ));
             }
         };
-        let (complete, token, delegated) = match result {
+        let step = match result {
             Ok(r) => r,
             Err(e) => {
                 self.state = State::Failed;
                 return Err(e.into());
             }
         };
-        if let Some(d) = delegated {
+        if let Some(d) = step.delegated {
             self.delegated = Some(Credentials::from_raw(d));
         }
-        if complete {
-            self.complete()?;
+        if step.complete {
+            self.established = Some(Established {
+                flags: step.flags,
+                mech: step.mech,
+                initiator: step.initiator.map(Name::from_raw),
+                delegated: self.delegated.take(),
+                inquired: std::sync::OnceLock::new(),
+            });
+            self.state = State::Complete;
         } else {
             self.state = State::InProgress;
         }
-        Ok((!token.is_empty()).then_some(token))
+        Ok((!step.token.is_empty()).then_some(step.token))
     }
 
-    fn complete(&mut self) -> Result<()> {
+    /// `gss_inquire_context`, once per context.
+    fn inquired(&self, operation: &'static str) -> Result<&InquireContext> {
+        let e = self.established(operation)?;
+        if let Some(info) = e.inquired.get() {
+            return Ok(info);
+        }
         let info = raw_ctx::inquire_context(&self.raw)?;
-        self.established = Some(Established {
-            info,
-            delegated: self.delegated.take(),
-        });
-        self.state = State::Complete;
-        Ok(())
+        Ok(e.inquired.get_or_init(|| info))
     }
 
     /// Whether the context is established.
@@ -349,19 +384,21 @@ impl SecurityContext {
 
     /// The authenticated initiator.
     pub fn initiator_name(&self) -> Result<Name> {
-        let e = self.established("initiator_name")?;
-        let n =
-            e.info.initiator_name.as_ref().ok_or_else(|| {
-                state_error("initiator_name", "the library reported no initiator")
-            })?;
+        if let Some(n) = &self.established("initiator_name")?.initiator {
+            return Ok(n.clone());
+        }
+        let n = self
+            .inquired("initiator_name")?
+            .initiator_name
+            .as_ref()
+            .ok_or_else(|| state_error("initiator_name", "the library reported no initiator"))?;
         Ok(Name::from_raw(raw::name::duplicate_name(n)?))
     }
 
     /// The acceptor's name, when it used a specific one.
     pub fn target_name(&self) -> Result<Name> {
-        let e = self.established("target_name")?;
-        let n = e
-            .info
+        let n = self
+            .inquired("target_name")?
             .target_name
             .as_ref()
             .ok_or_else(|| state_error("target_name", "the library reported no target"))?;
@@ -371,16 +408,20 @@ impl SecurityContext {
     /// The mechanism in use (for SPNEGO, the negotiated one).
     pub fn mech(&self) -> Result<Mechanism> {
         let e = self.established("mech")?;
-        e.info
-            .mech
-            .clone()
-            .map(Mechanism::from_oid)
-            .ok_or_else(|| state_error("mech", "the library reported no mechanism"))
+        match &e.mech {
+            Some(m) => Ok(Mechanism::from_oid(m.clone())),
+            None => self
+                .inquired("mech")?
+                .mech
+                .clone()
+                .map(Mechanism::from_oid)
+                .ok_or_else(|| state_error("mech", "the library reported no mechanism")),
+        }
     }
 
     /// The flags the context actually grants (never the requested ones).
     pub fn flags(&self) -> Result<Flags> {
-        Ok(self.established("flags")?.info.flags)
+        Ok(self.established("flags")?.flags)
     }
 
     /// Whether mutual authentication was granted.
@@ -405,10 +446,7 @@ impl SecurityContext {
 
     /// Whether this side initiated the context.
     pub fn locally_initiated(&self) -> Result<bool> {
-        Ok(self
-            .established("locally_initiated")?
-            .info
-            .locally_initiated)
+        Ok(self.inquired("locally_initiated")?.locally_initiated)
     }
 
     /// Seconds the context remains valid.
@@ -516,7 +554,15 @@ impl SecurityContext {
     pub fn import(token: &[u8]) -> Result<SecurityContext> {
         let mut ctx = SecurityContext::new(Role::Imported);
         ctx.raw = raw_ctx::import_sec_context(token)?;
-        ctx.complete()?;
+        let info = raw_ctx::inquire_context(&ctx.raw)?;
+        ctx.established = Some(Established {
+            flags: info.flags,
+            mech: info.mech.clone(),
+            initiator: None,
+            delegated: None,
+            inquired: std::sync::OnceLock::from(info),
+        });
+        ctx.state = State::Complete;
         Ok(ctx)
     }
 
@@ -567,6 +613,28 @@ impl SecurityContext {
             encrypt,
             None,
         )?)
+    }
+
+    /// Unwraps, in place, a token received as the parts [`wrap_in_place`] made (header, data,
+    /// padding, trailer); `data` becomes the plaintext. Returns whether it was encrypted;
+    /// sequencing problems are errors.
+    ///
+    /// [`wrap_in_place`]: SecurityContext::wrap_in_place
+    pub fn unwrap_parts_in_place(
+        &mut self,
+        parts: &mut InPlaceWrap,
+        data: &mut [u8],
+    ) -> Result<bool> {
+        let detect = self.flags()?.intersects(Flags::REPLAY | Flags::SEQUENCE);
+        let info = dce::unwrap_parts_in_place(self.ready("unwrap_parts_in_place")?, parts, data)?;
+        if detect && info.supplementary.has_sequence_problem() {
+            return Err(Error::OutOfSequence {
+                operation: "unwrap_parts_in_place",
+                supplementary: info.supplementary,
+                message: None,
+            });
+        }
+        Ok(info.encrypted)
     }
 
     /// Unwraps a whole wrap token where it is; returns where the plaintext is inside `token`

@@ -568,6 +568,22 @@ pub fn wrap_in_place(
     })
 }
 
+/// Unwraps, in place, a token kept in the parts [`wrap_in_place`] made (header, data,
+/// padding, trailer: a protocol that sends and receives them separately, as SMB and NFS do):
+/// `data` is decrypted where it is, and nothing is copied.
+pub fn unwrap_parts_in_place(
+    context: &mut SecContext,
+    parts: &mut InPlaceWrap,
+    data: &mut [u8],
+) -> Result<IovUnwrap> {
+    let mut iov = Iov::new();
+    iov.push_mut(IovBufferType::Header, &mut parts.header)
+        .push_mut(IovBufferType::Data, data)
+        .push_mut(IovBufferType::Padding, &mut parts.padding)
+        .push_mut(IovBufferType::Trailer, &mut parts.trailer);
+    unwrap_iov(context, &mut iov)
+}
+
 /// Unwraps a whole wrap token where it is (a STREAM unwrap): the plaintext is decrypted inside
 /// `token`, and the returned range says where it is.
 pub fn unwrap_in_place(

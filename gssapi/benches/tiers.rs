@@ -1,0 +1,522 @@
+//! The three-tier benchmark: each workload runs as direct gssapi-sys calls (what a C programmer
+//! writes: the limit), through gssapi-raw, and through gssapi, in one process against a
+//! throwaway realm. Rounds interleave the tiers and the median of each is reported, as ops/s
+//! and as a ratio to the direct calls.
+//!
+//! `cargo bench -p gssapi --bench tiers` (full) or `... -- --quick` (a smoke run for CI).
+
+use gssapi::raw::{self, context as rctx, message as rmsg, name as rname};
+use gssapi::{Flags, Mechanism, Name, SecurityContext};
+use gssapi_sys as sys;
+use std::hint::black_box;
+use std::ptr;
+use std::time::{Duration, Instant};
+
+struct Config {
+    rounds: usize,
+    min_time: Duration,
+}
+
+/// Runs `f` repeatedly for about `min_time`; returns ops/s.
+fn measure(min_time: Duration, mut f: impl FnMut()) -> f64 {
+    // Calibrate the batch so that timing overhead is negligible.
+    let mut batch = 1u64;
+    loop {
+        let start = Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        let took = start.elapsed();
+        if took >= min_time / 4 || batch >= 1 << 20 {
+            break;
+        }
+        batch *= 2;
+    }
+    let start = Instant::now();
+    let mut done = 0u64;
+    while start.elapsed() < min_time {
+        for _ in 0..batch {
+            f();
+        }
+        done += batch;
+    }
+    done as f64 / start.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// One workload in three tiers (a tier may be absent).
+struct Workload<'a> {
+    name: String,
+    tiers: [Option<Box<dyn FnMut() + 'a>>; 3],
+}
+
+fn run(cfg: &Config, workloads: Vec<Workload<'_>>, filter: Option<&str>) {
+    println!(
+        "{:<26} {:>14} {:>14} {:>14} {:>9} {:>9}",
+        "workload", "direct ops/s", "raw ops/s", "gssapi ops/s", "raw/dir", "gss/dir"
+    );
+    for mut w in workloads {
+        if filter.is_some_and(|f| !w.name.contains(f)) {
+            continue;
+        }
+        let mut samples: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        for _ in 0..cfg.rounds {
+            for (i, tier) in w.tiers.iter_mut().enumerate() {
+                if let Some(f) = tier {
+                    samples[i].push(measure(cfg.min_time, f));
+                }
+            }
+        }
+        let m: Vec<Option<f64>> = samples
+            .into_iter()
+            .map(|s| (!s.is_empty()).then(|| median(s)))
+            .collect();
+        let fmt = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0}"));
+        let ratio = |x: Option<f64>| match (x, m[0]) {
+            (Some(v), Some(d)) => format!("{:.3}", v / d),
+            _ => "-".to_string(),
+        };
+        println!(
+            "{:<26} {:>14} {:>14} {:>14} {:>9} {:>9}",
+            w.name,
+            fmt(m[0]),
+            fmt(m[1]),
+            fmt(m[2]),
+            ratio(m[1]),
+            ratio(m[2])
+        );
+    }
+}
+
+// ---- direct tier: plain FFI, as C code would do it ----
+
+fn direct_handshake(target: sys::gss_name_t, mech: sys::gss_OID) {
+    let flags = sys::GSS_C_MUTUAL_FLAG | sys::GSS_C_SEQUENCE_FLAG;
+    let mut minor = 0;
+    let mut ictx: sys::gss_ctx_id_t = ptr::null_mut();
+    let mut actx: sys::gss_ctx_id_t = ptr::null_mut();
+    let mut empty = sys::gss_buffer_desc {
+        length: 0,
+        value: ptr::null_mut(),
+    };
+    let mut out = sys::gss_buffer_desc {
+        length: 0,
+        value: ptr::null_mut(),
+    };
+    // SAFETY: every pointer is valid; outputs are released below; the loop follows RFC 2744.
+    unsafe {
+        let mut major = sys::gss_init_sec_context(
+            &mut minor,
+            ptr::null_mut(),
+            &mut ictx,
+            target,
+            mech,
+            flags,
+            0,
+            ptr::null_mut(),
+            &mut empty,
+            ptr::null_mut(),
+            &mut out,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        );
+        while out.length > 0 {
+            let mut reply = sys::gss_buffer_desc {
+                length: 0,
+                value: ptr::null_mut(),
+            };
+            let amajor = sys::gss_accept_sec_context(
+                &mut minor,
+                &mut actx,
+                ptr::null_mut(),
+                &mut out,
+                ptr::null_mut(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+                &mut reply,
+                ptr::null_mut(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            sys::gss_release_buffer(&mut minor, &mut out);
+            assert!(!sys::GSS_ERROR(amajor), "accept failed {amajor:#x}");
+            if reply.length == 0 || major == sys::GSS_S_COMPLETE {
+                sys::gss_release_buffer(&mut minor, &mut reply);
+                break;
+            }
+            major = sys::gss_init_sec_context(
+                &mut minor,
+                ptr::null_mut(),
+                &mut ictx,
+                target,
+                mech,
+                flags,
+                0,
+                ptr::null_mut(),
+                &mut reply,
+                ptr::null_mut(),
+                &mut out,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            sys::gss_release_buffer(&mut minor, &mut reply);
+        }
+        assert!(!sys::GSS_ERROR(major), "init failed {major:#x}");
+        sys::gss_delete_sec_context(&mut minor, &mut ictx, ptr::null_mut());
+        sys::gss_delete_sec_context(&mut minor, &mut actx, ptr::null_mut());
+    }
+}
+
+fn direct_wrap_unwrap(i: sys::gss_ctx_id_t, a: sys::gss_ctx_id_t, msg: &[u8]) {
+    let mut minor = 0;
+    let mut input = sys::gss_buffer_desc {
+        length: msg.len(),
+        value: msg.as_ptr() as *mut _,
+    };
+    let mut token = sys::gss_buffer_desc {
+        length: 0,
+        value: ptr::null_mut(),
+    };
+    let mut plain = sys::gss_buffer_desc {
+        length: 0,
+        value: ptr::null_mut(),
+    };
+    let mut conf = 0;
+    // SAFETY: established contexts, valid buffers, both outputs released.
+    unsafe {
+        let m = sys::gss_wrap(&mut minor, i, 1, 0, &mut input, &mut conf, &mut token);
+        assert!(!sys::GSS_ERROR(m));
+        let m = sys::gss_unwrap(
+            &mut minor,
+            a,
+            &mut token,
+            &mut plain,
+            &mut conf,
+            ptr::null_mut(),
+        );
+        assert!(!sys::GSS_ERROR(m));
+        black_box(plain.length);
+        sys::gss_release_buffer(&mut minor, &mut token);
+        sys::gss_release_buffer(&mut minor, &mut plain);
+    }
+}
+
+fn direct_mic(i: sys::gss_ctx_id_t, a: sys::gss_ctx_id_t, msg: &[u8]) {
+    let mut minor = 0;
+    let mut input = sys::gss_buffer_desc {
+        length: msg.len(),
+        value: msg.as_ptr() as *mut _,
+    };
+    let mut mic = sys::gss_buffer_desc {
+        length: 0,
+        value: ptr::null_mut(),
+    };
+    // SAFETY: established contexts, valid buffers, the output released.
+    unsafe {
+        let m = sys::gss_get_mic(&mut minor, i, 0, &mut input, &mut mic);
+        assert!(!sys::GSS_ERROR(m));
+        let m = sys::gss_verify_mic(&mut minor, a, &mut input, &mut mic, ptr::null_mut());
+        assert!(!sys::GSS_ERROR(m));
+        sys::gss_release_buffer(&mut minor, &mut mic);
+    }
+}
+
+fn direct_name(text: &[u8], nt: sys::gss_OID) {
+    let mut minor = 0;
+    let mut input = sys::gss_buffer_desc {
+        length: text.len(),
+        value: text.as_ptr() as *mut _,
+    };
+    let mut name: sys::gss_name_t = ptr::null_mut();
+    let mut shown = sys::gss_buffer_desc {
+        length: 0,
+        value: ptr::null_mut(),
+    };
+    // SAFETY: valid inputs; the name and buffer are released.
+    unsafe {
+        let m = sys::gss_import_name(&mut minor, &mut input, nt, &mut name);
+        assert!(!sys::GSS_ERROR(m));
+        // The name type too: the other tiers return it (python-gssapi's default as well).
+        let mut name_type: sys::gss_OID = ptr::null_mut();
+        let m = sys::gss_display_name(&mut minor, name, &mut shown, &mut name_type);
+        black_box(name_type);
+        assert!(!sys::GSS_ERROR(m));
+        black_box(shown.length);
+        sys::gss_release_buffer(&mut minor, &mut shown);
+        sys::gss_release_name(&mut minor, &mut name);
+    }
+}
+
+// ---- raw and high-level tiers ----
+
+fn raw_handshake(target: &raw::Name, mech: &raw::Oid) {
+    let flags = Flags::MUTUAL | Flags::SEQUENCE;
+    let (mut i, mut a) = (raw::SecContext::new(), raw::SecContext::new());
+    let mut step =
+        rctx::init_sec_context(None, &mut i, target, Some(mech), flags, None, None, None).unwrap();
+    loop {
+        let reply = rctx::accept_sec_context(&mut a, None, &step.token, None).unwrap();
+        if reply.token.is_empty() || step.complete {
+            break;
+        }
+        step = rctx::init_sec_context(
+            None,
+            &mut i,
+            target,
+            Some(mech),
+            flags,
+            None,
+            None,
+            Some(&reply.token),
+        )
+        .unwrap();
+        if step.token.is_empty() {
+            break;
+        }
+    }
+}
+
+fn gssapi_handshake(target: &Name, mech: &Mechanism) {
+    let mut c = SecurityContext::initiator(target).mech(mech).build();
+    let mut s = SecurityContext::acceptor(None).build();
+    let mut token = c.step(None).unwrap();
+    while let Some(t) = token.take() {
+        if let Some(r) = s.step(Some(&t)).unwrap() {
+            token = c.step(Some(&r)).unwrap();
+        }
+    }
+}
+
+fn raw_pair() -> (raw::SecContext, raw::SecContext) {
+    let target =
+        rname::import_name(b"host@localhost", Some(&raw::name_type::HOSTBASED_SERVICE)).unwrap();
+    let flags = Flags::MUTUAL | Flags::CONF | Flags::INTEG;
+    let (mut i, mut a) = (raw::SecContext::new(), raw::SecContext::new());
+    let first = rctx::init_sec_context(
+        None,
+        &mut i,
+        &target,
+        Some(&raw::mech_type::KERBEROS),
+        flags,
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    let reply = rctx::accept_sec_context(&mut a, None, &first.token, None).unwrap();
+    rctx::init_sec_context(
+        None,
+        &mut i,
+        &target,
+        Some(&raw::mech_type::KERBEROS),
+        flags,
+        None,
+        None,
+        Some(&reply.token),
+    )
+    .unwrap();
+    (i, a)
+}
+
+fn gssapi_pair() -> (SecurityContext, SecurityContext) {
+    let target = Name::hostbased_service("host@localhost").unwrap();
+    let mut c = SecurityContext::initiator(&target)
+        .mech(&Mechanism::KERBEROS)
+        .flags(Flags::MUTUAL | Flags::CONF | Flags::INTEG)
+        .build();
+    let mut s = SecurityContext::acceptor(None).build();
+    let mut token = c.step(None).unwrap();
+    while let Some(t) = token.take() {
+        if let Some(r) = s.step(Some(&t)).unwrap() {
+            token = c.step(Some(&r)).unwrap();
+        }
+    }
+    (c, s)
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let cfg = if quick {
+        Config {
+            rounds: 1,
+            min_time: Duration::from_millis(20),
+        }
+    } else {
+        Config {
+            rounds: 5,
+            min_time: Duration::from_millis(300),
+        }
+    };
+    let realm = gssapi_testrealm::Realm::new().expect("realm");
+    for (k, v) in realm.env() {
+        // SAFETY: single-threaded: no thread has started yet.
+        unsafe { std::env::set_var(k, v) };
+    }
+    println!(
+        "{} {}, {} round(s) of {:?} per tier and workload{}",
+        sys::IMPLEMENTATION,
+        sys::VERSION,
+        cfg.rounds,
+        cfg.min_time,
+        if quick { " (quick)" } else { "" }
+    );
+
+    let raw_target =
+        rname::import_name(b"host@localhost", Some(&raw::name_type::HOSTBASED_SERVICE)).unwrap();
+    let hl_target = Name::hostbased_service("host@localhost").unwrap();
+    let (ri, ra) = raw_pair();
+    let (mut ri2, mut ra2) = raw_pair();
+    let (mut gi, mut ga) = gssapi_pair();
+    let direct_i = ri.as_raw();
+    let direct_a = ra.as_raw();
+
+    let sizes = [16usize, 1024, 64 * 1024, 1024 * 1024];
+    let payloads: Vec<Vec<u8>> = sizes.iter().map(|n| vec![0x42; *n]).collect();
+    let mic_msg = vec![7u8; 32];
+    let mut workloads = Vec::new();
+    for (label, mech_raw, mech_hl) in [
+        (
+            "handshake krb5",
+            &raw::mech_type::KERBEROS,
+            Mechanism::KERBEROS,
+        ),
+        (
+            "handshake spnego",
+            &raw::mech_type::SPNEGO,
+            Mechanism::SPNEGO,
+        ),
+    ] {
+        let t_raw = raw_target.as_raw();
+        let oid = mech_raw.clone();
+        let oid_for_direct = mech_raw.clone();
+        let rt = &raw_target;
+        let ht = hl_target.clone();
+        workloads.push(Workload {
+            name: label.to_string(),
+            tiers: [
+                Some(Box::new(move || {
+                    // The OID descriptor pointer, read only by the library.
+                    let mut desc = sys::gss_OID_desc {
+                        length: oid_for_direct.as_bytes().len() as u32,
+                        elements: oid_for_direct.as_bytes().as_ptr() as *mut _,
+                    };
+                    direct_handshake(t_raw, &mut desc);
+                })),
+                Some(Box::new(move || raw_handshake(rt, &oid))),
+                Some(Box::new(move || gssapi_handshake(&ht, &mech_hl))),
+            ],
+        });
+    }
+
+    // The three tiers use three context pairs; each closure borrows its own.
+    let ri2_ptr: *mut raw::SecContext = &mut ri2;
+    let ra2_ptr: *mut raw::SecContext = &mut ra2;
+    let gi_ptr: *mut SecurityContext = &mut gi;
+    let ga_ptr: *mut SecurityContext = &mut ga;
+    for payload in &payloads {
+        let label = match payload.len() {
+            n if n >= 1 << 20 => format!("wrap+unwrap {} MiB", n >> 20),
+            n if n >= 1024 => format!("wrap+unwrap {} KiB", n >> 10),
+            n => format!("wrap+unwrap {n} B"),
+        };
+        workloads.push(Workload {
+            name: label,
+            tiers: [
+                Some(Box::new(move || {
+                    direct_wrap_unwrap(direct_i, direct_a, payload)
+                })),
+                Some(Box::new(move || {
+                    // SAFETY: the closures of this workload run one at a time, never together,
+                    // and the contexts outlive them.
+                    let (i, a) = unsafe { (&mut *ri2_ptr, &mut *ra2_ptr) };
+                    let w = rmsg::wrap(i, payload, true, None).unwrap();
+                    black_box(rmsg::unwrap(a, &w.message).unwrap().message.len());
+                })),
+                Some(Box::new(move || {
+                    // SAFETY: as above.
+                    let (c, s) = unsafe { (&mut *gi_ptr, &mut *ga_ptr) };
+                    let t = c.encrypt(payload).unwrap();
+                    black_box(s.decrypt(&t).unwrap().len());
+                })),
+            ],
+        });
+    }
+    let mic_ref = &mic_msg;
+    workloads.push(Workload {
+        name: "get_mic+verify_mic 32 B".into(),
+        tiers: [
+            Some(Box::new(move || direct_mic(direct_i, direct_a, mic_ref))),
+            Some(Box::new(move || {
+                // SAFETY: as above.
+                let (i, a) = unsafe { (&mut *ri2_ptr, &mut *ra2_ptr) };
+                let m = rmsg::get_mic(i, mic_ref, None).unwrap();
+                rmsg::verify_mic(a, mic_ref, &m).unwrap();
+            })),
+            Some(Box::new(move || {
+                // SAFETY: as above.
+                let (c, s) = unsafe { (&mut *gi_ptr, &mut *ga_ptr) };
+                let m = c.get_mic(mic_ref).unwrap();
+                s.verify_mic(mic_ref, &m).unwrap();
+            })),
+        ],
+    });
+    workloads.push(Workload {
+        name: "name import+display".into(),
+        tiers: [
+            Some(Box::new(|| {
+                let mut nt = sys::gss_OID_desc {
+                    length: sys::oids::GSS_C_NT_HOSTBASED_SERVICE.len() as u32,
+                    elements: sys::oids::GSS_C_NT_HOSTBASED_SERVICE.as_ptr() as *mut _,
+                };
+                direct_name(b"HTTP@www.example.com", &mut nt);
+            })),
+            Some(Box::new(|| {
+                let n = rname::import_name(
+                    b"HTTP@www.example.com",
+                    Some(&raw::name_type::HOSTBASED_SERVICE),
+                )
+                .unwrap();
+                black_box(rname::display_name(&n).unwrap().name.len());
+            })),
+            Some(Box::new(|| {
+                let n = Name::hostbased_service("HTTP@www.example.com").unwrap();
+                black_box(n.display().unwrap().0.len());
+            })),
+        ],
+    });
+    // The in-place (IOV) path against plain wrap+unwrap: "direct" here is the plain C
+    // gss_wrap/gss_unwrap pair, so the ratio is in-place speed over plain speed.
+    for n in [64 * 1024usize, 1024 * 1024] {
+        let mut raw_buf = vec![0x42u8; n];
+        let mut hl_buf = vec![0x42u8; n];
+        let plain = vec![0x42u8; n];
+        workloads.push(Workload {
+            name: format!("in-place IOV {} KiB", n >> 10),
+            tiers: [
+                Some(Box::new(move || {
+                    direct_wrap_unwrap(direct_i, direct_a, &plain)
+                })),
+                Some(Box::new(move || {
+                    // SAFETY: as above.
+                    let (i, a) = unsafe { (&mut *ri2_ptr, &mut *ra2_ptr) };
+                    let mut w = raw::ext::dce::wrap_in_place(i, &mut raw_buf, true, None).unwrap();
+                    raw::ext::dce::unwrap_parts_in_place(a, &mut w, &mut raw_buf).unwrap();
+                    black_box(raw_buf[0]);
+                })),
+                Some(Box::new(move || {
+                    // SAFETY: as above.
+                    let (c, s) = unsafe { (&mut *gi_ptr, &mut *ga_ptr) };
+                    let mut w = c.wrap_in_place(&mut hl_buf, true).unwrap();
+                    black_box(s.unwrap_parts_in_place(&mut w, &mut hl_buf).unwrap());
+                })),
+            ],
+        });
+    }
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    run(&cfg, workloads, filter.as_deref());
+    drop((ri, ra));
+}
