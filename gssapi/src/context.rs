@@ -198,6 +198,16 @@ struct Step {
     delegated: Option<raw::Cred>,
 }
 
+/// Heimdal's acceptor returns a SPNEGO-layer name that its other calls (canonicalize, export)
+/// refuse; gssapi-raw's `duplicate_name` turns it into the Kerberos mechanism name.
+fn usable_name(name: raw::Name) -> raw::Name {
+    if raw::sys::IMPLEMENTATION == "heimdal" {
+        raw::name::duplicate_name(&name).unwrap_or(name)
+    } else {
+        name
+    }
+}
+
 fn state_error(operation: &'static str, reason: &'static str) -> Error {
     Error::State { operation, reason }
 }
@@ -337,7 +347,7 @@ impl SecurityContext {
             self.established = Some(Established {
                 flags: step.flags,
                 mech: step.mech,
-                initiator: step.initiator.map(Name::from_raw),
+                initiator: step.initiator.map(usable_name).map(Name::from_raw),
                 delegated: self.delegated.take(),
                 inquired: std::sync::OnceLock::new(),
             });

@@ -55,6 +55,7 @@ fn main() {
         krb5::ccache_name_child,
         krb5::ccache_name,
         krb5::pseudo_random_function,
+        krb5::import_krb5_ccache_handle,
     ];
     common::run(tests, |realm| {
         realm.add_principal(BOB, Some(BOB_PASSWORD)).unwrap();

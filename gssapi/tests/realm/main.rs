@@ -59,6 +59,7 @@ fn main() {
         extras::delegated_into_memory_ccache,
         extras::session_key_and_in_place,
         extras::mechanism_extensions,
+        extras::remaining_api,
         misuse::step_after_completion,
         misuse::calls_before_completion,
         misuse::acceptor_without_token,
