@@ -137,6 +137,34 @@ pub struct InquireCredByMech {
     pub usage: CredUsage,
 }
 
+impl AcquireCred {
+    /// The result of an acquire call from its raw outputs.
+    pub(crate) fn from_outputs(creds: Cred, mechs: OidSet, time_rec: u32) -> AcquireCred {
+        AcquireCred {
+            creds,
+            mechs,
+            lifetime: lifetime_out(time_rec),
+        }
+    }
+}
+
+impl AddCred {
+    /// The result of an add call from its raw outputs.
+    pub(crate) fn from_outputs(
+        creds: Cred,
+        mechs: OidSet,
+        init_rec: u32,
+        accept_rec: u32,
+    ) -> AddCred {
+        AddCred {
+            creds,
+            mechs,
+            init_lifetime: lifetime_out(init_rec),
+            accept_lifetime: lifetime_out(accept_rec),
+        }
+    }
+}
+
 pub(crate) fn usage_out(usage: sys::gss_cred_usage_t) -> CredUsage {
     CredUsage::try_from(usage).unwrap_or(CredUsage::Both)
 }
@@ -168,11 +196,7 @@ pub fn acquire_cred(
             )
         }
     })?;
-    Ok(AcquireCred {
-        creds,
-        mechs: actual_mechs,
-        lifetime: lifetime_out(time_rec),
-    })
+    Ok(AcquireCred::from_outputs(creds, actual_mechs, time_rec))
 }
 
 /// Adds a credential element for one mechanism to a copy of `input` (`None`: to a copy of the
@@ -207,12 +231,7 @@ pub fn add_cred(
             )
         }
     })?;
-    Ok(AddCred {
-        creds,
-        mechs,
-        init_lifetime: lifetime_out(init_rec),
-        accept_lifetime: lifetime_out(accept_rec),
-    })
+    Ok(AddCred::from_outputs(creds, mechs, init_rec, accept_rec))
 }
 
 /// The result of [`add_cred_in_place`]: what [`AddCred`] has, less the new handle.

@@ -194,7 +194,7 @@ pub fn acquire_cred_from(
     #[cfg(gss_has = "cred_store")]
     {
         use crate::name::opt_name;
-        use crate::types::{lifetime_in, lifetime_out};
+        use crate::types::lifetime_in;
         use crate::{call, sys};
         with_store("gss_acquire_cred_from", store, |kv| {
             let mut creds = Cred::null();
@@ -217,11 +217,7 @@ pub fn acquire_cred_from(
                     )
                 }
             })?;
-            Ok(AcquireCred {
-                creds,
-                mechs: actual,
-                lifetime: lifetime_out(time_rec),
-            })
+            Ok(AcquireCred::from_outputs(creds, actual, time_rec))
         })
     }
     #[cfg(not(gss_has = "cred_store"))]
@@ -244,7 +240,7 @@ pub fn add_cred_from(
     {
         use crate::cred::opt_cred;
         use crate::name::opt_name;
-        use crate::types::{lifetime_in, lifetime_out};
+        use crate::types::lifetime_in;
         use crate::{call, sys};
         with_store("gss_add_cred_from", store, |kv| {
             let mut creds = Cred::null();
@@ -269,12 +265,7 @@ pub fn add_cred_from(
                     )
                 }
             })?;
-            Ok(AddCred {
-                creds,
-                mechs,
-                init_lifetime: lifetime_out(init_rec),
-                accept_lifetime: lifetime_out(accept_rec),
-            })
+            Ok(AddCred::from_outputs(creds, mechs, init_rec, accept_rec))
         })
     }
     #[cfg(not(gss_has = "cred_store"))]
@@ -323,10 +314,7 @@ pub fn store_cred_into(
                     )
                 }
             })?;
-            Ok(StoreCred {
-                mechs,
-                usage: crate::cred::usage_out(stored_usage),
-            })
+            Ok(StoreCred::from_outputs(mechs, stored_usage))
         })
     }
     #[cfg(not(gss_has = "cred_store"))]

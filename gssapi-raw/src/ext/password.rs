@@ -33,7 +33,7 @@ pub fn acquire_cred_with_password(
 ) -> Result<AcquireCred> {
     #[cfg(gss_has = "password")]
     {
-        use crate::types::{lifetime_in, lifetime_out};
+        use crate::types::lifetime_in;
         let secret = wiped_copy(password);
         let mut pw = crate::buffer::input(&secret);
         let mut creds = Cred::null();
@@ -56,11 +56,7 @@ pub fn acquire_cred_with_password(
                 )
             }
         })?;
-        Ok(AcquireCred {
-            creds,
-            mechs: actual,
-            lifetime: lifetime_out(time_rec),
-        })
+        Ok(AcquireCred::from_outputs(creds, actual, time_rec))
     }
     #[cfg(not(gss_has = "password"))]
     unavailable!(
@@ -88,7 +84,7 @@ pub fn add_cred_with_password(
     #[cfg(gss_has = "password_add")]
     {
         use crate::cred::opt_cred;
-        use crate::types::{lifetime_in, lifetime_out};
+        use crate::types::lifetime_in;
         let secret = wiped_copy(password);
         let mut pw = crate::buffer::input(&secret);
         let mut creds = Cred::null();
@@ -113,12 +109,7 @@ pub fn add_cred_with_password(
                 )
             }
         })?;
-        Ok(AddCred {
-            creds,
-            mechs,
-            init_lifetime: lifetime_out(init_rec),
-            accept_lifetime: lifetime_out(accept_rec),
-        })
+        Ok(AddCred::from_outputs(creds, mechs, init_rec, accept_rec))
     }
     #[cfg(not(gss_has = "password_add"))]
     unavailable!(

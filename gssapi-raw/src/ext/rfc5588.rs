@@ -23,6 +23,20 @@ pub struct StoreCred {
     pub usage: CredUsage,
 }
 
+impl StoreCred {
+    /// The result of a store call from its raw outputs.
+    #[cfg_attr(
+        not(any(gss_has = "rfc5588", gss_has = "cred_store")),
+        allow(dead_code)
+    )]
+    pub(crate) fn from_outputs(mechs: OidSet, usage: gssapi_sys::gss_cred_usage_t) -> StoreCred {
+        StoreCred {
+            mechs,
+            usage: crate::cred::usage_out(usage),
+        }
+    }
+}
+
 /// Stores `cred` into the default credential store of its mechanism (for Kerberos, the default
 /// ccache: `KRB5CCNAME`), replacing what is there when `overwrite`, and making it the default
 /// when `default`.
@@ -57,10 +71,7 @@ pub fn store_cred(
                 )
             }
         })?;
-        Ok(StoreCred {
-            mechs,
-            usage: crate::cred::usage_out(stored_usage),
-        })
+        Ok(StoreCred::from_outputs(mechs, stored_usage))
     }
     #[cfg(not(gss_has = "rfc5588"))]
     unavailable!("gss_store_cred", cred, usage, mech, overwrite, default)

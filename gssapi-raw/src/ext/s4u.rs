@@ -31,7 +31,7 @@ pub fn acquire_cred_impersonate_name(
 ) -> Result<AcquireCred> {
     #[cfg(gss_has = "s4u")]
     {
-        use crate::types::{lifetime_in, lifetime_out};
+        use crate::types::lifetime_in;
         let mut creds = Cred::null();
         let mut actual = OidSet::null();
         let mut time_rec = 0;
@@ -51,11 +51,7 @@ pub fn acquire_cred_impersonate_name(
                 )
             }
         })?;
-        Ok(AcquireCred {
-            creds,
-            mechs: actual,
-            lifetime: lifetime_out(time_rec),
-        })
+        Ok(AcquireCred::from_outputs(creds, actual, time_rec))
     }
     #[cfg(not(gss_has = "s4u"))]
     unavailable!(
@@ -83,7 +79,7 @@ pub fn add_cred_impersonate_name(
     #[cfg(gss_has = "s4u")]
     {
         use crate::cred::opt_cred;
-        use crate::types::{lifetime_in, lifetime_out};
+        use crate::types::lifetime_in;
         let mut creds = Cred::null();
         let mut mechs = OidSet::null();
         let (mut init_rec, mut accept_rec) = (0, 0);
@@ -106,12 +102,7 @@ pub fn add_cred_impersonate_name(
                 )
             }
         })?;
-        Ok(AddCred {
-            creds,
-            mechs,
-            init_lifetime: lifetime_out(init_rec),
-            accept_lifetime: lifetime_out(accept_rec),
-        })
+        Ok(AddCred::from_outputs(creds, mechs, init_rec, accept_rec))
     }
     #[cfg(not(gss_has = "s4u"))]
     unavailable!(
