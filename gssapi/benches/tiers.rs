@@ -94,6 +94,9 @@ fn run(cfg: &Config, workloads: Vec<Workload<'_>>, filter: Option<&str>) {
 
 // ---- direct tier: plain FFI, as C code would do it ----
 
+/// A handshake as server code writes it in C: the acceptor wants to know who authenticated,
+/// with which mechanism and flags, and whether credentials were delegated (the outputs the
+/// other tiers return too).
 fn direct_handshake(target: sys::gss_name_t, mech: sys::gss_OID) {
     let flags = sys::GSS_C_MUTUAL_FLAG | sys::GSS_C_SEQUENCE_FLAG;
     let mut minor = 0;
@@ -107,6 +110,8 @@ fn direct_handshake(target: sys::gss_name_t, mech: sys::gss_OID) {
         length: 0,
         value: ptr::null_mut(),
     };
+    let (mut imech, mut amech): (sys::gss_OID, sys::gss_OID) = (ptr::null_mut(), ptr::null_mut());
+    let (mut iflags, mut aflags, mut itime, mut atime) = (0, 0, 0, 0);
     // SAFETY: every pointer is valid; outputs are released below; the loop follows RFC 2744.
     unsafe {
         let mut major = sys::gss_init_sec_context(
@@ -119,30 +124,36 @@ fn direct_handshake(target: sys::gss_name_t, mech: sys::gss_OID) {
             0,
             ptr::null_mut(),
             &mut empty,
-            ptr::null_mut(),
+            &mut imech,
             &mut out,
-            ptr::null_mut(),
-            ptr::null_mut(),
+            &mut iflags,
+            &mut itime,
         );
         while out.length > 0 {
             let mut reply = sys::gss_buffer_desc {
                 length: 0,
                 value: ptr::null_mut(),
             };
+            let mut src: sys::gss_name_t = ptr::null_mut();
+            let mut deleg: sys::gss_cred_id_t = ptr::null_mut();
             let amajor = sys::gss_accept_sec_context(
                 &mut minor,
                 &mut actx,
                 ptr::null_mut(),
                 &mut out,
                 ptr::null_mut(),
-                ptr::null_mut(),
-                ptr::null_mut(),
+                &mut src,
+                &mut amech,
                 &mut reply,
-                ptr::null_mut(),
-                ptr::null_mut(),
-                ptr::null_mut(),
+                &mut aflags,
+                &mut atime,
+                &mut deleg,
             );
             sys::gss_release_buffer(&mut minor, &mut out);
+            sys::gss_release_name(&mut minor, &mut src);
+            if !deleg.is_null() {
+                sys::gss_release_cred(&mut minor, &mut deleg);
+            }
             assert!(!sys::GSS_ERROR(amajor), "accept failed {amajor:#x}");
             if reply.length == 0 || major == sys::GSS_S_COMPLETE {
                 sys::gss_release_buffer(&mut minor, &mut reply);
@@ -158,14 +169,15 @@ fn direct_handshake(target: sys::gss_name_t, mech: sys::gss_OID) {
                 0,
                 ptr::null_mut(),
                 &mut reply,
-                ptr::null_mut(),
+                &mut imech,
                 &mut out,
-                ptr::null_mut(),
-                ptr::null_mut(),
+                &mut iflags,
+                &mut itime,
             );
             sys::gss_release_buffer(&mut minor, &mut reply);
         }
         assert!(!sys::GSS_ERROR(major), "init failed {major:#x}");
+        black_box((imech, amech, iflags, aflags, itime, atime));
         sys::gss_delete_sec_context(&mut minor, &mut ictx, ptr::null_mut());
         sys::gss_delete_sec_context(&mut minor, &mut actx, ptr::null_mut());
     }
