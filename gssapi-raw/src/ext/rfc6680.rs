@@ -45,6 +45,23 @@ pub struct GetNameAttribute {
     pub complete: bool,
 }
 
+/// An attribute name as the library gets it: the bytes with their length, followed by a NUL
+/// that is not counted. MIT's PAC attribute code (`urn:mspac:...`) parses the name with
+/// `strtoul`, which reads until a non-digit: without the terminator it reads past the buffer.
+#[cfg(gss_has = "rfc6680")]
+fn attr_name(attr: &[u8]) -> Vec<u8> {
+    let mut owned = Vec::with_capacity(attr.len() + 1);
+    owned.extend_from_slice(attr);
+    owned.push(0);
+    owned
+}
+
+#[cfg(gss_has = "rfc6680")]
+fn attr_desc(owned: &[u8]) -> gssapi_sys::gss_buffer_desc {
+    // Everything but the terminator.
+    crate::buffer::input(&owned[..owned.len() - 1])
+}
+
 /// The name displayed in the syntax of `name_type`.
 #[doc(alias = "gss_display_name_ext")]
 pub fn display_name_ext(name: &Name, name_type: &Oid) -> Result<Buffer> {
@@ -112,7 +129,8 @@ pub fn inquire_name(name: &Name) -> Result<InquireName> {
 pub fn get_name_attribute(name: &Name, attr: &[u8]) -> Result<GetNameAttribute> {
     #[cfg(gss_has = "rfc6680")]
     {
-        let mut attr_buf = crate::buffer::input(attr);
+        let attr = attr_name(attr);
+        let mut attr_buf = attr_desc(&attr);
         let mut result = GetNameAttribute {
             values: Vec::new(),
             display_values: Vec::new(),
@@ -165,7 +183,8 @@ pub fn set_name_attribute(
 ) -> Result<()> {
     #[cfg(gss_has = "rfc6680")]
     {
-        let mut attr_buf = crate::buffer::input(attr);
+        let attr = attr_name(attr);
+        let mut attr_buf = attr_desc(&attr);
         for value in values {
             let mut value_buf = crate::buffer::input(value);
             crate::call("gss_set_name_attribute", |minor| {
@@ -193,7 +212,8 @@ pub fn set_name_attribute(
 pub fn delete_name_attribute(name: &mut Name, attr: &[u8]) -> Result<()> {
     #[cfg(gss_has = "rfc6680")]
     {
-        let mut attr_buf = crate::buffer::input(attr);
+        let attr = attr_name(attr);
+        let mut attr_buf = attr_desc(&attr);
         crate::call("gss_delete_name_attribute", |minor| {
             // SAFETY: valid handle (exclusively borrowed); the attribute name is only read.
             unsafe { crate::sys::gss_delete_name_attribute(minor, name.as_raw(), &mut attr_buf) }
