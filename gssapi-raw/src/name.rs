@@ -103,7 +103,10 @@ pub struct DisplayName {
 /// binary name types (exported names, machine uids, certificates) take any bytes.
 #[doc(alias = "gss_import_name")]
 pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
-    if name.contains(&0) {
+    // A branch-free scan the compiler vectorizes: cheaper than memchr's setup for the short
+    // names of the common case, and still linear for long ones.
+    let has_nul = name.iter().fold(false, |found, &b| found | (b == 0));
+    if has_nul {
         let binary = name_type.is_some_and(|t| {
             [
                 &name_type::EXPORT,
