@@ -84,6 +84,18 @@ pub fn flags() -> Flags {
     Flags::MUTUAL | Flags::REPLAY | Flags::SEQUENCE | Flags::CONF | Flags::INTEG
 }
 
+/// One initiator step without lifetime or channel bindings: the shape most tests need.
+pub fn init_step(
+    creds: Option<&gssapi_raw::Cred>,
+    context: &mut SecContext,
+    target: &Name,
+    mech: &Oid,
+    flags: Flags,
+    input: Option<&[u8]>,
+) -> Result<InitSecContext, gssapi_raw::Error> {
+    context::init_sec_context(creds, context, target, Some(mech), flags, None, None, input)
+}
+
 /// A finished exchange.
 pub struct Established {
     pub initiator: SecContext,

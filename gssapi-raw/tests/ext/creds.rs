@@ -2,8 +2,8 @@
 
 use crate::{
     BOB, BOB_PASSWORD, PLAIN_SERVICE, S4U_SERVICE, TestResult, bob_ccache, check, establish,
-    expect_unavailable, fail, flags, heimdal, host, is_child, realm, realm_env, run_in_child,
-    service, under_valgrind,
+    expect_unavailable, fail, flags, heimdal, host, init_step, is_child, realm, realm_env,
+    run_in_child, service, under_valgrind,
 };
 use gssapi_raw::ext::cred_store::{self, CredStore};
 use gssapi_raw::ext::{cred_imp_exp, password, rfc4178, rfc5588, s4u};
@@ -20,14 +20,12 @@ fn principal(p: &str) -> Name {
 /// initiator name the acceptor saw.
 fn authenticate_with(creds: &Cred, target: &Name) -> Result<String, gssapi_raw::Error> {
     let mut c = SecContext::new();
-    let first = context::init_sec_context(
+    let first = init_step(
         Some(creds),
         &mut c,
         target,
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         Flags::MUTUAL,
-        None,
-        None,
         None,
     )?;
     let mut s = SecContext::new();
@@ -381,14 +379,12 @@ pub(crate) fn set_neg_mechs_restricts_spnego() -> TestResult {
     }
     rfc4178::set_neg_mechs(&mut mine, &only_krb5).map_err(fail)?;
     let mut c = SecContext::new();
-    let first = context::init_sec_context(
+    let first = init_step(
         Some(&mine),
         &mut c,
         &host(),
-        Some(&mech_type::SPNEGO),
+        &mech_type::SPNEGO,
         Flags::MUTUAL,
-        None,
-        None,
         None,
     )
     .map_err(fail)?;
@@ -406,14 +402,12 @@ pub(crate) fn set_neg_mechs_restricts_spnego() -> TestResult {
     let only_ntlm: OidSet = [&mech_type::NTLMSSP].into_iter().collect();
     let outcome = rfc4178::set_neg_mechs(&mut other, &only_ntlm).and_then(|()| {
         let mut c = SecContext::new();
-        context::init_sec_context(
+        init_step(
             Some(&other),
             &mut c,
             &host(),
-            Some(&mech_type::SPNEGO),
+            &mech_type::SPNEGO,
             Flags::MUTUAL,
-            None,
-            None,
             None,
         )
     });

@@ -2,8 +2,8 @@
 //! ccache name, the PRF.
 
 use crate::{
-    TestResult, check, establish, expect_unavailable, fail, flags, heimdal, host, is_child, realm,
-    run_in_child,
+    TestResult, check, establish, expect_unavailable, fail, flags, heimdal, host, init_step,
+    is_child, realm, run_in_child,
 };
 use gssapi_raw::ext::krb5::{self as k5, LucidKeys};
 use gssapi_raw::ext::{self, ggf, rfc4401};
@@ -48,14 +48,12 @@ pub(crate) fn session_key_and_ggf() -> TestResult {
         Ok(()) => {
             // The credential still works.
             let mut c = SecContext::new();
-            context::init_sec_context(
+            init_step(
                 Some(&mine),
                 &mut c,
                 &host(),
-                Some(&mech_type::KERBEROS),
+                &mech_type::KERBEROS,
                 flags(),
-                None,
-                None,
                 None,
             )
             .map_err(fail)?;
@@ -84,14 +82,12 @@ pub(crate) fn lucid_context() -> TestResult {
     check!(lucid.endtime as u64 > now() - 60, "{}", lucid.endtime);
     // An unfinished context cannot be exported.
     let mut partial = SecContext::new();
-    context::init_sec_context(
+    init_step(
         None,
         &mut partial,
         &host(),
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         flags(),
-        None,
-        None,
         None,
     )
     .map_err(fail)?;
@@ -145,27 +141,23 @@ pub(crate) fn allowable_enctypes() -> TestResult {
     // 17: aes128-cts-hmac-sha1-96.
     k5::krb5_set_allowable_enctypes(&mut mine, &[17]).map_err(fail)?;
     let mut c = SecContext::new();
-    let first = context::init_sec_context(
+    let first = init_step(
         Some(&mine),
         &mut c,
         &host(),
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         flags(),
-        None,
-        None,
         None,
     )
     .map_err(fail)?;
     let mut s = SecContext::new();
     let reply = context::accept_sec_context(&mut s, None, &first.token, None).map_err(fail)?;
-    context::init_sec_context(
+    init_step(
         Some(&mine),
         &mut c,
         &host(),
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         flags(),
-        None,
-        None,
         Some(&reply.token),
     )
     .map_err(fail)?;
@@ -184,14 +176,12 @@ pub(crate) fn allowable_enctypes() -> TestResult {
         .creds;
     let outcome = k5::krb5_set_allowable_enctypes(&mut only_des, &[3]).and_then(|()| {
         let mut c = SecContext::new();
-        context::init_sec_context(
+        init_step(
             Some(&only_des),
             &mut c,
             &host(),
-            Some(&mech_type::KERBEROS),
+            &mech_type::KERBEROS,
             flags(),
-            None,
-            None,
             None,
         )
     });

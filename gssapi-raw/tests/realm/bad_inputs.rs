@@ -2,7 +2,7 @@
 
 use crate::{
     KEYLESS_SERVICE, ROTATED_SERVICE, TestResult, check, establish, fail, flags, heimdal, host,
-    is_child, realm, realm_env, run_in_child, service,
+    init_step, is_child, realm, realm_env, run_in_child, service,
 };
 use gssapi_raw::{
     CredUsage, ErrorKind, Flags, Krb5Error, Origin, SecContext, context, cred, mech_type, name,
@@ -72,26 +72,22 @@ pub(crate) fn random_tokens_to_accept() -> TestResult {
 pub(crate) fn empty_second_spnego_token() -> TestResult {
     let target = host();
     let mut initiator = SecContext::new();
-    let first = context::init_sec_context(
+    let first = init_step(
         None,
         &mut initiator,
         &target,
-        Some(&mech_type::SPNEGO),
+        &mech_type::SPNEGO,
         flags(),
-        None,
-        None,
         None,
     )
     .map_err(fail)?;
     check!(!first.complete);
-    let err = context::init_sec_context(
+    let err = init_step(
         None,
         &mut initiator,
         &target,
-        Some(&mech_type::SPNEGO),
+        &mech_type::SPNEGO,
         flags(),
-        None,
-        None,
         Some(&[]),
     )
     .unwrap_err();
@@ -102,14 +98,12 @@ pub(crate) fn empty_second_spnego_token() -> TestResult {
 pub(crate) fn replayed_ap_req_to_second_acceptor() -> TestResult {
     let target = host();
     let mut initiator = SecContext::new();
-    let first = context::init_sec_context(
+    let first = init_step(
         None,
         &mut initiator,
         &target,
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         Flags::MUTUAL,
-        None,
-        None,
         None,
     )
     .map_err(fail)?;
@@ -210,14 +204,12 @@ pub(crate) fn expired_credentials_child() -> TestResult {
         // MIT may hand out the credential and fail at first use instead.
         Ok(acquired) => {
             let mut ctx = SecContext::new();
-            context::init_sec_context(
+            init_step(
                 Some(&acquired.creds),
                 &mut ctx,
                 &host(),
-                Some(&mech_type::KERBEROS),
+                &mech_type::KERBEROS,
                 Flags::MUTUAL,
-                None,
-                None,
                 None,
             )
             .err()
@@ -241,14 +233,12 @@ pub(crate) fn service_key_not_in_keytab() -> TestResult {
     // The KDC issues tickets under the new key; the keytab has only the old kvno.
     let target = service(&ROTATED_SERVICE.replace('/', "@"));
     let mut initiator = SecContext::new();
-    let first = context::init_sec_context(
+    let first = init_step(
         None,
         &mut initiator,
         &target,
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         Flags::MUTUAL,
-        None,
-        None,
         None,
     )
     .map_err(fail)?;
@@ -276,14 +266,12 @@ pub(crate) fn service_key_not_in_keytab() -> TestResult {
     // the initiator can read the reason from it.
     let token = err.token().ok_or("no error token in the accept error")?;
     check!(!token.is_empty());
-    let init_err = context::init_sec_context(
+    let init_err = init_step(
         None,
         &mut initiator,
         &target,
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         Flags::MUTUAL,
-        None,
-        None,
         Some(token),
     )
     .unwrap_err();
@@ -295,14 +283,12 @@ pub(crate) fn unknown_service_principal() -> TestResult {
     // No such principal in the KDC: the initiator fails before any token exists.
     let target = service("nosuch@localhost");
     let mut initiator = SecContext::new();
-    let err = context::init_sec_context(
+    let err = init_step(
         None,
         &mut initiator,
         &target,
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         Flags::MUTUAL,
-        None,
-        None,
         None,
     )
     .unwrap_err();

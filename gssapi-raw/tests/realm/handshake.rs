@@ -1,7 +1,7 @@
 //! Context establishment: krb5 and SPNEGO, mutual auth, delegation, channel bindings,
 //! inquiries, export/import, deletion.
 
-use crate::{TestResult, check, establish, fail, flags, host, realm, service};
+use crate::{TestResult, check, establish, fail, flags, host, init_step, realm, service};
 use gssapi_raw::{
     AddressType, ChannelBindings, CredUsage, ErrorKind, Flags, RoutineError, SecContext, context,
     cred, mech_type, message, name,
@@ -88,14 +88,12 @@ pub(crate) fn delegation_and_second_hop() -> TestResult {
     // The acceptor acts as the user towards a second service.
     let http = service("HTTP@localhost");
     let mut hop = SecContext::new();
-    let first = context::init_sec_context(
+    let first = init_step(
         Some(delegated),
         &mut hop,
         &http,
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         Flags::MUTUAL,
-        None,
-        None,
         None,
     )
     .map_err(fail)?;
@@ -157,14 +155,12 @@ pub(crate) fn channel_bindings_mismatch_is_bad_bindings() -> TestResult {
 pub(crate) fn inquire_partial_and_complete_contexts() -> TestResult {
     let target = host();
     let mut initiator = SecContext::new();
-    let first = context::init_sec_context(
+    let first = init_step(
         None,
         &mut initiator,
         &target,
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         flags(),
-        None,
-        None,
         None,
     )
     .map_err(fail)?;
@@ -178,14 +174,12 @@ pub(crate) fn inquire_partial_and_complete_contexts() -> TestResult {
     let mut acceptor = SecContext::new();
     let reply =
         context::accept_sec_context(&mut acceptor, None, &first.token, None).map_err(fail)?;
-    let done = context::init_sec_context(
+    let done = init_step(
         None,
         &mut initiator,
         &target,
-        Some(&mech_type::KERBEROS),
+        &mech_type::KERBEROS,
         flags(),
-        None,
-        None,
         Some(&reply.token),
     )
     .map_err(fail)?;
