@@ -44,6 +44,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 /// Encryption types the realm uses: the ones both MIT and Heimdal implement, so either library
@@ -157,7 +158,8 @@ struct Kdc {
 pub struct Realm {
     dir: tempfile::TempDir,
     cfg: RealmBuilder,
-    port: u16,
+    /// Changes only when a start finds the port taken and moves to another one.
+    port: AtomicU16,
     kdc: Mutex<Option<Kdc>>,
 }
 
@@ -166,7 +168,7 @@ impl std::fmt::Debug for Realm {
         f.debug_struct("Realm")
             .field("realm", &self.cfg.realm_name)
             .field("dir", &self.dir.path())
-            .field("kdc_port", &self.port)
+            .field("kdc_port", &self.kdc_port())
             .finish()
     }
 }
@@ -192,7 +194,7 @@ impl Realm {
         let realm = Realm {
             dir,
             cfg,
-            port,
+            port: AtomicU16::new(port),
             kdc: Mutex::new(None),
         };
         realm.write_config()?;
@@ -245,7 +247,7 @@ impl Realm {
         let realm = &self.cfg.realm_name;
         let host = &self.cfg.hostname;
         let d = self.dir.path().display();
-        let port = self.port;
+        let port = self.kdc_port();
         let mut krb5 = String::new();
         let _ = write!(
             krb5,
@@ -336,7 +338,7 @@ impl Realm {
 
     /// The KDC's port on 127.0.0.1 (TCP and UDP).
     pub fn kdc_port(&self) -> u16 {
-        self.port
+        self.port.load(Ordering::Relaxed)
     }
 
     /// The test user, e.g. `user@KRBTEST.COM`.
@@ -621,17 +623,42 @@ impl Realm {
                     }
                 }
             }
-            wait_port_closed(self.port);
+            wait_port_closed(self.kdc_port());
         }
         Ok(())
     }
 
     /// Starts the KDC and waits until it accepts connections. Idempotent.
+    ///
+    /// If the port was taken in the meantime (it is chosen free, but another process may bind
+    /// it before the KDC does), the realm moves to a new port and tries again.
     pub fn start_kdc(&self) -> Result<()> {
+        let mut last = None;
+        for _ in 0..5 {
+            match self.start_kdc_once() {
+                Ok(()) => return Ok(()),
+                Err(StartFailure::Exited(log)) => {
+                    let _ = self.stop_kdc();
+                    last = Some(log);
+                    self.port.store(free_port()?, Ordering::Relaxed);
+                    self.write_config()?;
+                }
+                Err(StartFailure::Other(e)) => return Err(e),
+            }
+        }
+        Err(Error::Parse {
+            what: "krb5kdc (exited at start, five times)".into(),
+            output: last.unwrap_or_default(),
+        })
+    }
+
+    fn start_kdc_once(&self) -> Result<(), StartFailure> {
         let mut guard = lock(&self.kdc);
         if guard.is_some() {
             return Ok(());
         }
+        let log_start = std::fs::metadata(self.path("kdc.log")).map_or(0, |m| m.len());
+        let _ = std::fs::remove_file(self.path("kdc.pid"));
         // The watchdog runs the KDC (in no-fork mode, -n) in the background of a shell that
         // then waits on its stdin. stop_kdc writes "stop" and closes the pipe: the KDC is
         // stopped and the files stay. If our process ends without that (a realm in a static),
@@ -639,6 +666,7 @@ impl Realm {
         let script = r#"
             krb5kdc -n -r "$1" >>"$2/kdc.stderr" 2>&1 &
             kdc=$!
+            echo "$kdc" >"$2/kdc.pid"
             if read -r cmd && [ "$cmd" = stop ]; then keep=1; else keep=0; fi
             kill "$kdc" 2>/dev/null
             wait "$kdc" 2>/dev/null
@@ -655,40 +683,70 @@ impl Realm {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(io("start krb5kdc"))?;
+            .map_err(|e| StartFailure::Other(io("start krb5kdc")(e)))?;
         let stdin = child.stdin.take();
         *guard = Some(Kdc {
             watchdog: child,
             stdin,
         });
         drop(guard);
-        self.wait_for_kdc()
+        self.wait_for_kdc(log_start)
     }
 
-    fn wait_for_kdc(&self) -> Result<()> {
+    /// Waits until the KDC logs that it is serving (or, failing that, answers on its port while
+    /// its process lives); reports its exit at start as [`StartFailure::Exited`].
+    fn wait_for_kdc(&self, log_start: u64) -> Result<(), StartFailure> {
         let start = Instant::now();
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.kdc_port()));
         while start.elapsed() < Duration::from_secs(15) {
-            if let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
-                drop(stream);
-                return Ok(());
-            }
-            if !self.kdc_running() {
-                let mut log = String::new();
-                if let Ok(mut f) = std::fs::File::open(self.path("kdc.stderr")) {
-                    let _ = f.read_to_string(&mut log);
+            let pid = std::fs::read_to_string(self.path("kdc.pid"))
+                .ok()
+                .and_then(|p| p.trim().parse::<u32>().ok());
+            if let Some(pid) = pid {
+                if !process_alive(pid) {
+                    let mut log = String::new();
+                    if let Ok(mut f) = std::fs::File::open(self.path("kdc.stderr")) {
+                        let _ = f.read_to_string(&mut log);
+                    }
+                    return Err(StartFailure::Exited(log));
                 }
-                return Err(Error::Parse {
-                    what: "krb5kdc (exited at start)".into(),
-                    output: log,
-                });
+                let logged = std::fs::read(self.path("kdc.log"))
+                    .ok()
+                    .and_then(|l| l.get(log_start as usize..).map(<[u8]>::to_vec))
+                    .is_some_and(|l| l.windows(20).any(|w| w == b"commencing operation"));
+                if logged
+                    || TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+                        && process_alive(pid)
+                {
+                    return Ok(());
+                }
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        Err(Error::Timeout {
+        Err(StartFailure::Other(Error::Timeout {
             what: format!("krb5kdc to listen on {addr}"),
             waited: start.elapsed(),
-        })
+        }))
+    }
+}
+
+/// Why one start of the KDC failed.
+enum StartFailure {
+    /// The KDC exited (typically: its port was taken); its stderr.
+    Exited(String),
+    /// Anything else.
+    Other(Error),
+}
+
+/// Whether process `pid` exists and is not a zombie (Linux `/proc`).
+fn process_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesized command name.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
     }
 }
 

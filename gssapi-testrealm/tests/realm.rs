@@ -173,3 +173,19 @@ fn a_realm_that_is_never_dropped_is_cleaned_up_at_process_exit() {
         !std::path::Path::new(dir).exists()
     });
 }
+
+#[test]
+fn a_taken_port_moves_the_kdc_to_another() {
+    let realm = Realm::new().unwrap();
+    let old = realm.kdc_port();
+    realm.stop_kdc().unwrap();
+    // Someone else takes the port, TCP and UDP, while the KDC is down.
+    let _tcp = std::net::TcpListener::bind(("127.0.0.1", old)).unwrap();
+    let _udp = std::net::UdpSocket::bind(("127.0.0.1", old)).unwrap();
+    realm.start_kdc().unwrap();
+    assert_ne!(realm.kdc_port(), old);
+    let cc = format!("FILE:{}/moved", realm.dir().display());
+    realm
+        .kinit(&realm.user_principal(), realm.user_password(), &cc, &[])
+        .unwrap();
+}
