@@ -4,59 +4,95 @@
 //! ```no_run
 //! use gssapi_testrealm::Realm;
 //!
-//! let realm = Realm::new()?;              // krb5kdc on 127.0.0.1:<free port>, in a temp dir
+//! let realm = Realm::new()?; // krb5kdc on 127.0.0.1:<free port>, everything in a temp dir
 //! println!("{} has a ticket in {}", realm.user_principal(), realm.user_ccache());
-//! let klist = realm.command("klist").output()?;    // any tool, with the realm's environment
+//!
+//! // Any tool, with the environment that points the Kerberos library at the realm.
+//! let klist = realm.command("klist").output()?;
 //! assert!(klist.status.success());
+//!
+//! // Principals, keytabs and tickets of your own.
+//! realm.add_principal("alice", Some("alice-pw"))?;
+//! let ccache = format!("FILE:{}/alice.ccache", realm.dir().display());
+//! realm.kinit("alice", "alice-pw", &ccache, &["-f"])?;
+//!
 //! // Dropping the realm stops the KDC and removes the directory.
+//! drop(realm);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! [`Realm::new`] writes `krb5.conf` and `kdc.conf`, creates the database, starts `krb5kdc`,
+//! [`Realm::new`] writes `krb5.conf` and `kdc.conf`, creates the KDC database, starts `krb5kdc`,
 //! adds a user with a password and a client keytab, `host/` and `HTTP/` services with a keytab,
-//! and kinit's the user into a ccache. [`Realm::env`] and [`Realm::command`] give the
-//! environment that points the Kerberos library at it; [`Realm::cred_store_initiate`] and
-//! [`Realm::cred_store_accept`] give the same as credential-store values, for code that must not
-//! touch the process environment.
+//! and kinit's the user (forwardable) into a ccache. [`Realm::env`] and [`Realm::command`] give
+//! the environment that points the Kerberos library at it; [`Realm::cred_store_initiate`] and
+//! [`Realm::cred_store_accept`] give the same as credential-store values, for code that must
+//! not touch the process environment.
 //!
-//! The realm never calls `std::env::set_var`. Tests that need the environment set for the
-//! library in their own process should set it before any thread starts (a custom test `main`)
-//! or run the Kerberos work in child processes with [`Realm::command`].
+//! The realm only runs the MIT command-line tools (`kdb5_util`, `kadmin.local`, `krb5kdc`,
+//! `kinit`, `klist`); it links no Kerberos library. The encryption types are restricted to
+//! [`ENCTYPES`], which MIT and Heimdal both implement, so either library can use its tickets
+//! and keytabs.
+//!
+//! The realm never calls `std::env::set_var`: every child process gets its environment
+//! explicitly. Tests that need the environment set for the library in their own process should
+//! set it before any thread starts (a custom test `main`) or run the Kerberos work in child
+//! processes built with [`Realm::command`].
 //!
 //! # Lifetime
 //!
-//! The KDC is started through a small `sh` watchdog whose standard input is a pipe held by the
-//! realm. When the realm is dropped, or when the process exits without dropping it (a realm in
-//! a `static`), the pipe closes, and the watchdog stops the KDC and removes the directory.
+//! Each realm has a small `sh` watchdog whose standard input is a pipe held by the realm (the
+//! write end is close-on-exec, so no other child inherits it). When the process ends without
+//! dropping the realm, for instance a realm kept in a `static` or a test run stopped with
+//! Ctrl-C, the pipe closes and the watchdog kills the KDC and removes the directory, within
+//! milliseconds. Dropping the realm kills and reaps the KDC itself, then has the watchdog
+//! remove the directory.
 //!
 //! # Faults
 //!
 //! [`Realm::expired_ccache`] (tickets already expired), [`Realm::rotate_key`] (a service key
-//! changed after its keytab was written), [`Realm::stop_kdc`] / [`Realm::start_kdc`].
+//! changed after its keytab was written), [`Realm::stop_kdc`] / [`Realm::start_kdc`] (an
+//! unreachable KDC).
+//!
+//! # Requirements
+//!
+//! The MIT KDC and client tools (Debian: `krb5-kdc`, `krb5-admin-server` and `krb5-user`).
+//! Programs that are not on `PATH` are also looked for in `/usr/sbin`, `/sbin` and
+//! `/usr/local/sbin`, where the KDC tools live on most systems.
 
 #![forbid(unsafe_code)]
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::fmt::Write as _;
-use std::io::{Read, Write};
+use std::fmt;
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU16, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// Encryption types the realm uses: the ones both MIT and Heimdal implement, so either library
-/// can use the realm's tickets and keytabs.
+/// The encryption types of the realm (database keys, tickets, keytabs): the ones both MIT and
+/// Heimdal implement, so either library can use the realm.
 pub const ENCTYPES: &str = "aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96";
+
+/// How long [`Realm::start_kdc`] waits for the KDC to answer.
+const KDC_START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many fresh ports [`RealmBuilder::build`] tries when another process takes the one it
+/// picked before the KDC could bind it.
+const PORT_ATTEMPTS: usize = 5;
+
+/// Password of the database master key. The realm is throwaway and the key is stashed in its
+/// directory; it is passed to `kdb5_util` on stdin, never on a command line.
+const MASTER_PASSWORD: &str = "gssapi-testrealm-master-key";
 
 /// What went wrong setting up or driving the realm.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A file or process operation failed.
-    #[error("{what}: {source}")]
+    /// A file or process operation failed (a missing tool shows up here as "not found").
+    #[error("could not {what}: {source}")]
     Io {
         /// What was being done.
         what: String,
@@ -64,25 +100,38 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A Kerberos tool exited unsuccessfully.
-    #[error("{program} {args:?} failed ({status}): {stderr}")]
+    /// A Kerberos tool failed: a non-zero exit status, or (`kadmin.local`, which exits with 0
+    /// after most failed queries) an error message on stderr.
+    #[error(
+        "{} failed ({}): {stderr}",
+        command_line(program, args),
+        describe_status(status)
+    )]
     Command {
         /// The program.
         program: String,
-        /// Its arguments.
+        /// Its arguments (secrets are never passed as arguments).
         args: Vec<String>,
         /// Its exit status.
         status: ExitStatus,
         /// What it printed on stderr.
         stderr: String,
     },
-    /// The KDC did not start answering in time.
+    /// Something did not happen in time.
     #[error("timed out after {waited:?} waiting for {what}")]
     Timeout {
         /// What was awaited.
         what: String,
         /// How long.
         waited: Duration,
+    },
+    /// The KDC exited while starting.
+    #[error("krb5kdc exited while starting ({status}); the end of its log:\n{log}")]
+    KdcExited {
+        /// Its exit status.
+        status: ExitStatus,
+        /// The last lines of its log (`kdc.log` in the realm's directory).
+        log: String,
     },
     /// A tool printed something this crate could not understand.
     #[error("unexpected output from {what}: {output}")]
@@ -92,6 +141,9 @@ pub enum Error {
         /// The output.
         output: String,
     },
+    /// An argument cannot be passed to the tools, e.g. a password with a line break.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
 }
 
 /// A `Result` whose error is [`Error`].
@@ -102,7 +154,30 @@ fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
     move |source| Error::Io { what, source }
 }
 
-/// Builds a [`Realm`] with non-default names.
+fn command_line(program: &str, args: &[String]) -> String {
+    let mut line = program.to_string();
+    for arg in args {
+        line.push(' ');
+        if !arg.is_empty() && arg.chars().all(|c| c.is_ascii_graphic() && c != '\'') {
+            line.push_str(arg);
+        } else {
+            line.push('\'');
+            line.push_str(&arg.replace('\'', r"'\''"));
+            line.push('\'');
+        }
+    }
+    line
+}
+
+fn describe_status(status: &ExitStatus) -> String {
+    if status.success() {
+        "it reported an error but exited with status 0".into()
+    } else {
+        status.to_string()
+    }
+}
+
+/// Configures and builds a [`Realm`]; from [`Realm::builder`].
 #[derive(Debug, Clone)]
 pub struct RealmBuilder {
     realm_name: String,
@@ -129,49 +204,99 @@ impl RealmBuilder {
         self
     }
 
-    /// The host name of the services (default `localhost`).
+    /// The host name of the `host/` and `HTTP/` services (default `localhost`). The KDC itself
+    /// always listens on 127.0.0.1.
     pub fn hostname(mut self, host: &str) -> Self {
         self.hostname = host.to_string();
         self
     }
 
-    /// The test user's name without realm (default `user`) and password.
+    /// The test user's name without realm (default `user`) and password (default
+    /// `user-password`).
     pub fn user(mut self, name: &str, password: &str) -> Self {
         self.user = name.to_string();
         self.password = password.to_string();
         self
     }
 
-    /// Creates the realm and starts its KDC.
+    /// Creates the realm, starts its KDC and kinit's the user.
     pub fn build(self) -> Result<Realm> {
         Realm::create(self)
     }
 }
 
-struct Kdc {
+/// The processes of a realm, behind the realm's mutex.
+struct Procs {
+    /// The running KDC, if any.
+    kdc: Option<Child>,
+    /// The watchdog: kills the KDC and removes the directory when its stdin closes.
     watchdog: Child,
-    /// Dropping this closes the pipe the watchdog waits on.
-    stdin: Option<ChildStdin>,
+    /// The write end of the watchdog's stdin; `None` once closed.
+    watchdog_in: Option<ChildStdin>,
+}
+
+impl Procs {
+    /// Tells the watchdog something; a watchdog that is gone has nothing left to do.
+    fn tell(&mut self, line: &str) {
+        if let Some(pipe) = self.watchdog_in.as_mut() {
+            let _ = pipe.write_all(format!("{line}\n").as_bytes());
+        }
+    }
+
+    /// Kills and reaps the KDC, then tells the watchdog to forget its pid.
+    fn stop_kdc(&mut self) {
+        if let Some(mut kdc) = self.kdc.take() {
+            let _ = kdc.kill();
+            let _ = kdc.wait();
+            self.tell("forget");
+        }
+    }
 }
 
 /// A running throwaway realm. See the [crate docs](crate).
+///
+/// `Send + Sync`: the KDC is behind a mutex, so [`Realm::stop_kdc`] and [`Realm::start_kdc`]
+/// take `&self` and a realm can live in a `static`.
 pub struct Realm {
-    dir: tempfile::TempDir,
     cfg: RealmBuilder,
     /// Changes only when a start finds the port taken and moves to another one.
     port: AtomicU16,
-    kdc: Mutex<Option<Kdc>>,
+    krb5_conf: PathBuf,
+    kdc_conf: PathBuf,
+    procs: Mutex<Procs>,
+    // Last: removed (if the watchdog has not done so yet) after `Drop::drop` stopped the KDC.
+    dir: tempfile::TempDir,
 }
 
-impl std::fmt::Debug for Realm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Realm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Realm")
             .field("realm", &self.cfg.realm_name)
             .field("dir", &self.dir.path())
             .field("kdc_port", &self.kdc_port())
-            .finish()
+            .field("kdc_pid", &self.kdc_pid())
+            .finish_non_exhaustive()
     }
 }
+
+/// Waits on stdin; at EOF kills the KDC it was told about and removes the directory. It runs in
+/// a process group of its own and ignores the usual termination signals, so that it outlives
+/// the test process it guards.
+const WATCHDOG: &str = r#"
+trap '' HUP INT QUIT TERM
+dir=$1
+kdc=
+while IFS= read -r line; do
+    case $line in
+        "kdc "*) kdc=${line#kdc } ;;
+        forget) kdc= ;;
+    esac
+done
+if [ -n "$kdc" ]; then kill -KILL "$kdc" 2>/dev/null; fi
+case $dir in
+    /?*) rm -rf -- "$dir" ;;
+esac
+"#;
 
 impl Realm {
     /// A realm with the default names (`KRBTEST.COM`, `localhost`, `user`).
@@ -185,57 +310,81 @@ impl Realm {
     }
 
     fn create(cfg: RealmBuilder) -> Result<Realm> {
+        for (what, value) in [
+            ("realm name", &cfg.realm_name),
+            ("host name", &cfg.hostname),
+            ("user name", &cfg.user),
+        ] {
+            if value.is_empty()
+                || value
+                    .chars()
+                    .any(|c| c.is_whitespace() || "@/\"'{}".contains(c))
+            {
+                return Err(Error::InvalidArgument(format!("unusable {what} {value:?}")));
+            }
+        }
+        check_password(&cfg.password)?;
+
         let dir = tempfile::Builder::new()
             .prefix("gssapi-testrealm-")
             .tempdir()
             .map_err(io("create the realm directory"))?;
-        std::fs::create_dir_all(dir.path().join("rcache")).map_err(io("create rcache dir"))?;
-        let port = free_port()?;
+        // The watchdog first: from here on, the directory goes away with the process.
+        let mut watchdog = Command::new("sh");
+        watchdog
+            .arg("-c")
+            .arg(WATCHDOG)
+            .arg("gssapi-testrealm-watchdog")
+            .arg(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // Its own process group: signals for the test's group (Ctrl-C, a runner's killpg,
+        // even SIGKILL) end the test and its KDC, not the watchdog that cleans up after them.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut watchdog, 0);
+        let mut watchdog = watchdog.spawn().map_err(io("start the watchdog (sh)"))?;
+        let watchdog_in = watchdog.stdin.take();
         let realm = Realm {
-            dir,
+            krb5_conf: dir.path().join("krb5.conf"),
+            kdc_conf: dir.path().join("kdc.conf"),
             cfg,
-            port: AtomicU16::new(port),
-            kdc: Mutex::new(None),
+            port: AtomicU16::new(0),
+            procs: Mutex::new(Procs {
+                kdc: None,
+                watchdog,
+                watchdog_in,
+            }),
+            dir,
         };
+        // From here on an error drops `realm`, which cleans up.
+        std::fs::create_dir(realm.rcache_dir()).map_err(io("create the rcache directory"))?;
+        std::fs::write(realm.path("kadm5.acl"), "").map_err(io("write kadm5.acl"))?;
+        realm.port.store(free_port()?, Ordering::Relaxed);
         realm.write_config()?;
+
+        let master = format!("{MASTER_PASSWORD}\n{MASTER_PASSWORD}\n");
+        let realm_name = realm.cfg.realm_name.clone();
         realm.run(
             "kdb5_util",
-            &[
-                "create",
-                "-s",
-                "-r",
-                &realm.cfg.realm_name,
-                "-P",
-                "master-password",
-            ],
-            None,
+            &["create", "-s", "-W", "-r", &realm_name],
+            Some(&master),
         )?;
-        // Ticket-granting and test principals, before the KDC starts: kadmin.local writes the
-        // database directly.
-        let user = realm.user_principal();
-        let host = realm.host_principal();
-        let http = realm.http_principal();
+        // Principals and keytabs before the KDC starts: kadmin.local works on the database.
+        let (user, password) = (realm.user_principal(), realm.cfg.password.clone());
+        realm.add_principal(&user, Some(&password))?;
+        realm.add_principal(&realm.host_principal(), None)?;
+        realm.add_principal(&realm.http_principal(), None)?;
         realm.kadmin_local(&format!(
-            "addprinc -pw {} {user}",
-            shell_word(&realm.cfg.password)
+            "ktadd -k {} -norandkey {} {}",
+            quote(&path_str(&realm.path("keytab"))?),
+            quote(&realm.host_principal()),
+            quote(&realm.http_principal()),
         ))?;
-        realm.kadmin_local(&format!("addprinc -randkey {host}"))?;
-        realm.kadmin_local(&format!("addprinc -randkey {http}"))?;
-        realm.kadmin_local(&format!(
-            "ktadd -k {} -norandkey {host} {http}",
-            realm.path("keytab").display()
-        ))?;
-        realm.kadmin_local(&format!(
-            "ktadd -k {} -norandkey {user}",
-            realm.path("user.keytab").display()
-        ))?;
+        realm.extract_keytab(&user, &realm.path("user.keytab"))?;
+
         realm.start_kdc()?;
-        realm.kinit(
-            &user,
-            &realm.cfg.password.clone(),
-            &realm.user_ccache(),
-            &["-f"],
-        )?;
+        realm.kinit(&user, &password, &realm.user_ccache(), &["-f"])?;
         Ok(realm)
     }
 
@@ -248,9 +397,7 @@ impl Realm {
         let host = &self.cfg.hostname;
         let d = self.dir.path().display();
         let port = self.kdc_port();
-        let mut krb5 = String::new();
-        let _ = write!(
-            krb5,
+        let krb5 = format!(
             "[libdefaults]
     default_realm = {realm}
     dns_lookup_kdc = false
@@ -269,21 +416,16 @@ impl Realm {
 [realms]
     {realm} = {{
         kdc = 127.0.0.1:{port}
-        admin_server = 127.0.0.1:{port}
     }}
 
 [domain_realm]
     {host} = {realm}
     .{host} = {realm}
-
-[logging]
-    kdc = FILE:{d}/kdc.log
-    default = FILE:{d}/krb5lib.log
 "
         );
-        let mut kdc = String::new();
-        let _ = write!(
-            kdc,
+        let supported: Vec<String> = ENCTYPES.split(' ').map(|e| format!("{e}:normal")).collect();
+        let supported = supported.join(" ");
+        let kdc = format!(
             "[kdcdefaults]
     kdc_listen = 127.0.0.1:{port}
     kdc_tcp_listen = 127.0.0.1:{port}
@@ -295,19 +437,16 @@ impl Realm {
         acl_file = {d}/kadm5.acl
         max_life = 1d
         max_renewable_life = 7d
-        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
         master_key_type = aes256-cts-hmac-sha1-96
-        kdc_listen = 127.0.0.1:{port}
-        kdc_tcp_listen = 127.0.0.1:{port}
+        supported_enctypes = {supported}
     }}
 
 [logging]
     kdc = FILE:{d}/kdc.log
 "
         );
-        std::fs::write(self.krb5_conf(), krb5).map_err(io("write krb5.conf"))?;
-        std::fs::write(self.kdc_conf(), kdc).map_err(io("write kdc.conf"))?;
-        std::fs::write(self.path("kadm5.acl"), "").map_err(io("write kadm5.acl"))?;
+        std::fs::write(&self.krb5_conf, krb5).map_err(io("write krb5.conf"))?;
+        std::fs::write(&self.kdc_conf, kdc).map_err(io("write kdc.conf"))?;
         Ok(())
     }
 
@@ -321,24 +460,36 @@ impl Realm {
         &self.cfg.hostname
     }
 
-    /// The realm's directory (removed on drop).
+    /// The realm's directory, removed when the realm is dropped or the process exits.
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
 
-    /// The `krb5.conf` for clients and services.
-    pub fn krb5_conf(&self) -> PathBuf {
-        self.path("krb5.conf")
+    /// The `krb5.conf` for clients and services (`KRB5_CONFIG`).
+    pub fn krb5_conf(&self) -> &Path {
+        &self.krb5_conf
     }
 
-    /// The `kdc.conf` of the KDC.
-    pub fn kdc_conf(&self) -> PathBuf {
-        self.path("kdc.conf")
+    /// The `kdc.conf` of the KDC and `kadmin.local` (`KRB5_KDC_PROFILE`).
+    pub fn kdc_conf(&self) -> &Path {
+        &self.kdc_conf
     }
 
-    /// The KDC's port on 127.0.0.1 (TCP and UDP).
+    /// The KDC's log, which also receives its stdout and stderr.
+    pub fn kdc_log(&self) -> PathBuf {
+        self.path("kdc.log")
+    }
+
+    /// The KDC's port on 127.0.0.1, for both TCP and UDP.
     pub fn kdc_port(&self) -> u16 {
         self.port.load(Ordering::Relaxed)
+    }
+
+    /// The KDC's process id while it runs.
+    pub fn kdc_pid(&self) -> Option<u32> {
+        let mut procs = lock(&self.procs);
+        reap_if_exited(&mut procs);
+        procs.kdc.as_ref().map(Child::id)
     }
 
     /// The test user, e.g. `user@KRBTEST.COM`.
@@ -356,7 +507,8 @@ impl Realm {
         format!("FILE:{}", self.path("ccache").display())
     }
 
-    /// The user's client keytab, `FILE:<dir>/user.keytab` (the password still works too).
+    /// The user's client keytab, `FILE:<dir>/user.keytab`. It was extracted without changing
+    /// the keys, so the password works too.
     pub fn user_keytab(&self) -> String {
         format!("FILE:{}", self.path("user.keytab").display())
     }
@@ -381,40 +533,48 @@ impl Realm {
         format!("HTTP/{}@{}", self.cfg.hostname, self.cfg.realm_name)
     }
 
-    /// The services' keytab, `FILE:<dir>/keytab`, with the host/ and HTTP/ keys.
+    /// The services' keytab, `FILE:<dir>/keytab`, with the `host/` and `HTTP/` keys.
     pub fn keytab(&self) -> String {
         format!("FILE:{}", self.path("keytab").display())
     }
 
-    /// The replay cache directory for acceptors.
+    /// The replay cache directory for acceptors, `<dir>/rcache` (`KRB5RCACHEDIR`).
     pub fn rcache_dir(&self) -> PathBuf {
         self.path("rcache")
     }
 
-    /// The environment that points the Kerberos library (and tools) at this realm.
+    /// The environment that points the Kerberos library and tools at this realm:
+    /// `KRB5_CONFIG`, `KRB5_KDC_PROFILE`, `KRB5CCNAME` (the user's ccache), `KRB5_KTNAME` (the
+    /// services' keytab), `KRB5_CLIENT_KTNAME` (the user's keytab) and `KRB5RCACHEDIR`.
     pub fn env(&self) -> BTreeMap<String, String> {
-        let mut env = BTreeMap::new();
-        let mut put = |k: &str, v: String| {
-            env.insert(k.to_string(), v);
-        };
-        put("KRB5_CONFIG", self.krb5_conf().display().to_string());
-        put("KRB5_KDC_PROFILE", self.kdc_conf().display().to_string());
-        put("KRB5CCNAME", self.user_ccache());
-        put("KRB5_KTNAME", self.keytab());
-        put("KRB5_CLIENT_KTNAME", self.user_keytab());
-        put("KRB5RCACHEDIR", self.rcache_dir().display().to_string());
-        env
+        BTreeMap::from([
+            ("KRB5_CONFIG".into(), self.krb5_conf.display().to_string()),
+            (
+                "KRB5_KDC_PROFILE".into(),
+                self.kdc_conf.display().to_string(),
+            ),
+            ("KRB5CCNAME".into(), self.user_ccache()),
+            ("KRB5_KTNAME".into(), self.keytab()),
+            ("KRB5_CLIENT_KTNAME".into(), self.user_keytab()),
+            (
+                "KRB5RCACHEDIR".into(),
+                self.rcache_dir().display().to_string(),
+            ),
+        ])
     }
 
-    /// A `Command` for `program` with [`Realm::env`] applied.
+    /// A `Command` for `program` with [`Realm::env`] added to the inherited environment.
+    ///
+    /// A bare program name that is not on `PATH` is also looked for in the `sbin` directories,
+    /// so `realm.command("kadmin.local")` works for users whose `PATH` lacks them.
     pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
-        let mut cmd = Command::new(program);
+        let mut cmd = Command::new(resolve(program.as_ref()));
         cmd.envs(self.env());
         cmd
     }
 
-    /// Credential-store values for an initiator (`gss_acquire_cred_from`): the user's ccache
-    /// and client keytab.
+    /// Credential-store values for an initiator (`gss_acquire_cred_from`): `ccache` (the
+    /// user's) and `client_keytab` (the user's keytab).
     pub fn cred_store_initiate(&self) -> Vec<(String, String)> {
         vec![
             ("ccache".into(), self.user_ccache()),
@@ -422,8 +582,8 @@ impl Realm {
         ]
     }
 
-    /// Credential-store values for an acceptor: the services' keytab and a replay cache in the
-    /// realm's directory.
+    /// Credential-store values for an acceptor: `keytab` (the services') and `rcache`, a
+    /// replay cache file in [`Realm::rcache_dir`].
     pub fn cred_store_accept(&self) -> Vec<(String, String)> {
         vec![
             ("keytab".into(), self.keytab()),
@@ -434,6 +594,7 @@ impl Realm {
         ]
     }
 
+    /// `principal` with `@REALM` added when it has no realm.
     fn qualify(&self, principal: &str) -> String {
         if principal.contains('@') {
             principal.to_string()
@@ -442,85 +603,117 @@ impl Realm {
         }
     }
 
-    /// Runs a tool with the realm's environment; its stdout on success.
-    fn run(&self, program: &str, args: &[&str], stdin: Option<&str>) -> Result<String> {
-        let mut cmd = self.command(program);
-        cmd.args(args)
-            .stdin(if stdin.is_some() {
+    /// Runs a tool with the realm's environment, `input` on its stdin; its stdout on success.
+    fn run(&self, program: &str, args: &[&str], input: Option<&str>) -> Result<String> {
+        let (status, stdout, stderr) = self.run_raw(program, args, input)?;
+        if !status.success() {
+            return Err(command_error(program, args, status, stderr));
+        }
+        Ok(stdout)
+    }
+
+    fn run_raw(
+        &self,
+        program: &str,
+        args: &[&str],
+        input: Option<&str>,
+    ) -> Result<(ExitStatus, String, String)> {
+        let mut child = self
+            .command(program)
+            .args(args)
+            .stdin(if input.is_some() {
                 Stdio::piped()
             } else {
                 Stdio::null()
             })
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().map_err(io(format!("run {program}")))?;
-        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
-            // A tool that exits early closes the pipe; its status tells the story.
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(io(format!("run {program}")))?;
+        if let (Some(text), Some(mut pipe)) = (input, child.stdin.take()) {
+            // A few short lines: they fit in the pipe, so this cannot block on the child. A
+            // tool that exits without reading closes the pipe; its status tells the story.
             let _ = pipe.write_all(text.as_bytes());
         }
         let out = child
             .wait_with_output()
             .map_err(io(format!("wait for {program}")))?;
-        if !out.status.success() {
-            return Err(Error::Command {
-                program: program.to_string(),
-                args: args.iter().map(|a| a.to_string()).collect(),
-                status: out.status,
-                stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-            });
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        Ok((
+            out.status,
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ))
     }
 
-    /// Runs one `kadmin.local` query; its stdout. kadmin.local reports some failures only on
-    /// stderr with a zero exit status, so those are turned into [`Error::Command`] too.
+    fn kadmin(&self, query: &str, input: Option<&str>) -> Result<String> {
+        let realm = self.cfg.realm_name.as_str();
+        let args = ["-r", realm, "-q", query];
+        let (status, stdout, stderr) = self.run_raw("kadmin.local", &args, input)?;
+        // kadmin.local exits with 0 after most failed queries and says so only on stderr,
+        // which on success carries at most a notice about the password policy.
+        let benign = |line: &str| {
+            let lower = line.trim().to_ascii_lowercase();
+            lower.is_empty()
+                || lower.starts_with("no policy specified")
+                || lower.starts_with("warning: no policy specified")
+                || lower.starts_with("notice:")
+        };
+        if !status.success() || !stderr.lines().all(benign) {
+            return Err(command_error("kadmin.local", &args, status, stderr));
+        }
+        Ok(stdout)
+    }
+
+    /// Runs one `kadmin.local` query (`kadmin.local -r REALM -q QUERY`) and returns its stdout.
+    ///
+    /// kadmin.local exits with status 0 after most failed queries; an error message on its
+    /// stderr is reported as [`Error::Command`] too.
     pub fn kadmin_local(&self, query: &str) -> Result<String> {
-        let mut cmd = self.command("kadmin.local");
-        cmd.args(["-r", &self.cfg.realm_name, "-q", query])
-            .stdin(Stdio::null());
-        let out = cmd.output().map_err(io("run kadmin.local"))?;
-        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        let failed_quietly = stderr.lines().any(|l| {
-            let l = l.to_ascii_lowercase();
-            (l.contains("error") || l.contains("while ") || l.contains("not found"))
-                && !l.contains("no policy specified")
-        });
-        if !out.status.success() || failed_quietly {
-            return Err(Error::Command {
-                program: "kadmin.local".into(),
-                args: vec!["-q".into(), query.into()],
-                status: out.status,
-                stderr,
-            });
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        self.kadmin(query, None)
     }
 
-    /// Adds a principal (`@REALM` is added when missing) with a password, or a random key.
+    /// Adds a principal (`@REALM` is added when missing) with a password (given to kadmin on
+    /// stdin), or with a random key when `password` is `None`.
     pub fn add_principal(&self, principal: &str, password: Option<&str>) -> Result<()> {
-        let p = self.qualify(principal);
+        let p = quote(&self.qualify(principal));
         match password {
-            Some(pw) => self.kadmin_local(&format!("addprinc -pw {} {p}", shell_word(pw)))?,
-            None => self.kadmin_local(&format!("addprinc -randkey {p}"))?,
+            Some(pw) => {
+                check_password(pw)?;
+                self.kadmin(&format!("addprinc {p}"), Some(&format!("{pw}\n{pw}\n")))?
+            }
+            None => self.kadmin(&format!("addprinc -randkey {p}"), None)?,
         };
         Ok(())
     }
 
-    /// Changes a principal's attributes, e.g. `["+ok_to_auth_as_delegate"]`.
+    /// Changes a principal with `kadmin.local modprinc`, e.g. `["+ok_to_auth_as_delegate"]` or
+    /// `["-maxlife", "1h"]`.
     pub fn modify_principal(&self, principal: &str, args: &[&str]) -> Result<()> {
-        let p = self.qualify(principal);
-        self.kadmin_local(&format!("modprinc {} {p}", args.join(" ")))?;
+        let mut query = String::from("modprinc");
+        for arg in args {
+            query.push(' ');
+            query.push_str(&quote(arg));
+        }
+        query.push(' ');
+        query.push_str(&quote(&self.qualify(principal)));
+        self.kadmin(&query, None)?;
         Ok(())
     }
 
-    /// Writes a principal's current keys into `keytab` (appending), without changing them.
+    /// Adds a principal's current keys to the keytab file `keytab` (created if missing),
+    /// without changing the keys (`ktadd -norandkey`): its password, if any, keeps working.
     pub fn extract_keytab(&self, principal: &str, keytab: &Path) -> Result<()> {
-        let p = self.qualify(principal);
-        self.kadmin_local(&format!("ktadd -k {} -norandkey {p}", keytab.display()))?;
+        let query = format!(
+            "ktadd -k {} -norandkey {}",
+            quote(&path_str(keytab)?),
+            quote(&self.qualify(principal))
+        );
+        self.kadmin(&query, None)?;
         Ok(())
     }
 
-    /// Gets tickets for `principal` with its password into `ccache` (e.g. `FILE:/path`).
+    /// Gets initial tickets for `principal` with its password (given to kinit on stdin) into
+    /// `ccache` (e.g. `FILE:/path`). `extra_args` go to kinit, e.g. `["-f"]` or `["-l", "1h"]`.
     pub fn kinit(
         &self,
         principal: &str,
@@ -528,6 +721,7 @@ impl Realm {
         ccache: &str,
         extra_args: &[&str],
     ) -> Result<()> {
+        check_password(password)?;
         let p = self.qualify(principal);
         let mut args = vec!["-c", ccache];
         args.extend_from_slice(extra_args);
@@ -536,7 +730,8 @@ impl Realm {
         Ok(())
     }
 
-    /// Gets tickets for `principal` from `keytab` into `ccache`.
+    /// Gets initial tickets for `principal` with a key from `keytab` (e.g. `FILE:/path`) into
+    /// `ccache`.
     pub fn kinit_keytab(
         &self,
         principal: &str,
@@ -552,250 +747,312 @@ impl Realm {
         Ok(())
     }
 
-    /// A new ccache in the realm's directory holding tickets for `principal` that have already
-    /// expired: a one-second ticket, then a wait until it is past its end time.
+    /// A new `FILE:` ccache in the realm's directory holding tickets for `principal` that have
+    /// already expired, for MIT and Heimdal alike.
+    ///
+    /// The KDC issues a ticket for one second. Ticket times have a resolution of one second,
+    /// and the Kerberos libraries keep using a ticket through its end second (`klist -s` calls
+    /// it expired a second earlier), so this waits until the clock is a second past the end
+    /// time: 1 to 2 seconds, 1.5 on average. It checks the result with `klist -s`.
     pub fn expired_ccache(&self, principal: &str, password: &str) -> Result<String> {
-        let name = format!(
-            "expired-{}-{}",
-            std::process::id(),
-            EXPIRED_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        );
+        static SERIAL: AtomicU32 = AtomicU32::new(0);
+        let name = format!("expired-{}.ccache", SERIAL.fetch_add(1, Ordering::Relaxed));
         let ccache = format!("FILE:{}", self.path(&name).display());
         self.kinit(principal, password, &ccache, &["-l", "1s"])?;
-        // The end time has a one-second resolution: wait until it is surely in the past.
-        std::thread::sleep(Duration::from_millis(2100));
+        // The end time is kinit's clock reading, in whole seconds, plus one; that reading came
+        // before `now`. The library rejects the ticket once its whole-second clock is past
+        // the end time. The 20 ms spare covers coarse clocks (time(2) may lag this one).
+        let now = unix_now();
+        let expired = Duration::from_secs(now.as_secs() + 2) + Duration::from_millis(20);
+        std::thread::sleep(expired.saturating_sub(now));
+        let (status, stdout, stderr) = self.run_raw("klist", &["-s", "-c", &ccache], None)?;
+        if status.success() {
+            return Err(Error::Parse {
+                what: format!("klist -s -c {ccache} (the tickets should have expired)"),
+                output: format!("{stdout}{stderr}"),
+            });
+        }
         Ok(ccache)
     }
 
-    /// The principal's current key version number.
+    /// The principal's current key version number, from the database.
     pub fn kvno_of(&self, principal: &str) -> Result<u32> {
         let p = self.qualify(principal);
-        let out = self.kadmin_local(&format!("getprinc {p}"))?;
+        let out = self.kadmin(&format!("getprinc {}", quote(&p)), None)?;
+        // "Key: vno 2, aes256-cts-hmac-sha1-96", one line per key ("MKey:" is the master key).
         out.lines()
-            .find_map(|l| {
-                l.trim()
-                    .strip_prefix("Key: vno ")
-                    .and_then(|rest| rest.split(',').next())
-                    .and_then(|n| n.trim().parse().ok())
+            .filter_map(|l| {
+                let rest = l.trim().strip_prefix("Key: vno ")?;
+                rest.split(',').next()?.trim().parse::<u32>().ok()
             })
+            .max()
             .ok_or_else(|| Error::Parse {
-                what: "kadmin.local getprinc".into(),
+                what: format!("kadmin.local getprinc {p}"),
                 output: out.clone(),
             })
     }
 
-    /// Gives the principal a new random key (a new kvno) without touching any keytab, so
-    /// keytabs keep only the old kvno. Returns the new kvno.
+    /// Gives the principal new random keys with a new key version number (`cpw -randkey`),
+    /// leaving every keytab with the old keys only. Returns the new kvno.
     pub fn rotate_key(&self, principal: &str) -> Result<u32> {
         let p = self.qualify(principal);
-        self.kadmin_local(&format!("cpw -randkey {p}"))?;
+        self.kadmin(&format!("cpw -randkey {}", quote(&p)), None)?;
         self.kvno_of(&p)
     }
 
     /// Whether the KDC process is running.
     pub fn kdc_running(&self) -> bool {
-        let mut guard = lock(&self.kdc);
-        match guard.as_mut() {
-            Some(kdc) => matches!(kdc.watchdog.try_wait(), Ok(None)),
-            None => false,
-        }
+        let mut procs = lock(&self.procs);
+        reap_if_exited(&mut procs);
+        procs.kdc.is_some()
     }
 
-    /// Stops the KDC (the realm's files stay). Idempotent.
+    /// Stops the KDC (kills it and waits for it); the realm's files stay. Does nothing when it
+    /// is not running.
     pub fn stop_kdc(&self) -> Result<()> {
-        let taken = lock(&self.kdc).take();
-        if let Some(mut kdc) = taken {
-            // "stop" then EOF: the watchdog stops the KDC, keeps the files, and exits.
-            if let Some(mut pipe) = kdc.stdin.take() {
-                let _ = pipe.write_all(b"stop\n");
-            }
-            let deadline = Instant::now() + Duration::from_secs(10);
-            loop {
-                match kdc.watchdog.try_wait() {
-                    Ok(Some(_)) => break,
-                    Ok(None) if Instant::now() < deadline => {
-                        std::thread::sleep(Duration::from_millis(10))
-                    }
-                    _ => {
-                        let _ = kdc.watchdog.kill();
-                        let _ = kdc.watchdog.wait();
-                        break;
-                    }
-                }
-            }
-            wait_port_closed(self.kdc_port());
-        }
+        lock(&self.procs).stop_kdc();
         Ok(())
     }
 
-    /// Starts the KDC and waits until it accepts connections. Idempotent.
-    ///
-    /// If the port was taken in the meantime (it is chosen free, but another process may bind
-    /// it before the KDC does), the realm moves to a new port and tries again.
+    /// Starts the KDC (`krb5kdc -n -r REALM`) and waits, up to 10 seconds, until it accepts
+    /// connections. Does nothing when it is running.
     pub fn start_kdc(&self) -> Result<()> {
-        let mut last = None;
-        for _ in 0..5 {
+        // Another process may take the port between `free_port` and the KDC binding it, or
+        // while the KDC was stopped: move to a fresh port and try again.
+        let mut attempt = 1;
+        loop {
             match self.start_kdc_once() {
-                Ok(()) => return Ok(()),
-                Err(StartFailure::Exited(log)) => {
-                    let _ = self.stop_kdc();
-                    last = Some(log);
+                Err(Error::KdcExited { log, .. })
+                    if log.contains("Address already in use") && attempt < PORT_ATTEMPTS =>
+                {
+                    attempt += 1;
                     self.port.store(free_port()?, Ordering::Relaxed);
                     self.write_config()?;
                 }
-                Err(StartFailure::Other(e)) => return Err(e),
+                other => return other,
             }
         }
-        Err(Error::Parse {
-            what: "krb5kdc (exited at start, five times)".into(),
-            output: last.unwrap_or_default(),
-        })
     }
 
-    fn start_kdc_once(&self) -> Result<(), StartFailure> {
-        let mut guard = lock(&self.kdc);
-        if guard.is_some() {
+    fn start_kdc_once(&self) -> Result<()> {
+        let mut procs = lock(&self.procs);
+        reap_if_exited(&mut procs);
+        if procs.kdc.is_some() {
             return Ok(());
         }
-        let log_start = std::fs::metadata(self.path("kdc.log")).map_or(0, |m| m.len());
-        let _ = std::fs::remove_file(self.path("kdc.pid"));
-        // The watchdog runs the KDC (in no-fork mode, -n) in the background of a shell that
-        // then waits on its stdin. stop_kdc writes "stop" and closes the pipe: the KDC is
-        // stopped and the files stay. If our process ends without that (a realm in a static),
-        // the pipe just closes: the KDC is stopped and the directory removed.
-        let script = r#"
-            krb5kdc -n -r "$1" >>"$2/kdc.stderr" 2>&1 &
-            kdc=$!
-            echo "$kdc" >"$2/kdc.pid"
-            if read -r cmd && [ "$cmd" = stop ]; then keep=1; else keep=0; fi
-            kill "$kdc" 2>/dev/null
-            wait "$kdc" 2>/dev/null
-            [ "$keep" = 1 ] || rm -rf "$2"
-        "#;
-        let mut child = self
-            .command("sh")
-            .arg("-c")
-            .arg(script)
-            .arg("gssapi-testrealm-kdc")
-            .arg(&self.cfg.realm_name)
-            .arg(self.dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+        let log_path = self.kdc_log();
+        let open_log = || {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&log_path)
+                .map_err(io("open kdc.log"))
+        };
+        let child = self
+            .command("krb5kdc")
+            .args(["-n", "-r", &self.cfg.realm_name])
+            .stdin(Stdio::null())
+            .stdout(open_log()?)
+            .stderr(open_log()?)
             .spawn()
-            .map_err(|e| StartFailure::Other(io("start krb5kdc")(e)))?;
-        let stdin = child.stdin.take();
-        *guard = Some(Kdc {
-            watchdog: child,
-            stdin,
-        });
-        drop(guard);
-        self.wait_for_kdc(log_start)
+            .map_err(io("start krb5kdc"))?;
+        let pid = child.id();
+        procs.kdc = Some(child);
+        procs.tell(&format!("kdc {pid}"));
+
+        let result = self.wait_until_ready(&mut procs, pid);
+        if result.is_err() {
+            procs.stop_kdc();
+        }
+        result
     }
 
-    /// Waits until the KDC logs that it is serving (or, failing that, answers on its port while
-    /// its process lives); reports its exit at start as [`StartFailure::Exited`].
-    fn wait_for_kdc(&self, log_start: u64) -> Result<(), StartFailure> {
+    /// Polls until the KDC accepts TCP connections and has logged that it is ready.
+    fn wait_until_ready(&self, procs: &mut Procs, pid: u32) -> Result<()> {
         let start = Instant::now();
         let addr = SocketAddr::from(([127, 0, 0, 1], self.kdc_port()));
-        while start.elapsed() < Duration::from_secs(15) {
-            let pid = std::fs::read_to_string(self.path("kdc.pid"))
-                .ok()
-                .and_then(|p| p.trim().parse::<u32>().ok());
-            if let Some(pid) = pid {
-                if !process_alive(pid) {
-                    let mut log = String::new();
-                    if let Ok(mut f) = std::fs::File::open(self.path("kdc.stderr")) {
-                        let _ = f.read_to_string(&mut log);
-                    }
-                    return Err(StartFailure::Exited(log));
-                }
-                let logged = std::fs::read(self.path("kdc.log"))
-                    .ok()
-                    .and_then(|l| l.get(log_start as usize..).map(<[u8]>::to_vec))
-                    .is_some_and(|l| l.windows(20).any(|w| w == b"commencing operation"));
-                if logged
-                    || TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
-                        && process_alive(pid)
-                {
+        let ready_line = format!("[{pid}](info): commencing operation");
+        let mut answered_at = None;
+        loop {
+            if let Some(kdc) = procs.kdc.as_mut()
+                && let Ok(Some(status)) = kdc.try_wait()
+            {
+                procs.kdc = None;
+                procs.tell("forget");
+                return Err(Error::KdcExited {
+                    status,
+                    log: log_tail(&self.kdc_log(), 20),
+                });
+            }
+            if TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_ok() {
+                // Something answers. It is our KDC once the KDC says it set up its sockets
+                // (another process on the port makes ours exit instead, seen above). Should
+                // a KDC version log differently, half a second of it running will do.
+                let since = *answered_at.get_or_insert_with(Instant::now);
+                let logged = std::fs::read_to_string(self.kdc_log())
+                    .is_ok_and(|log| log.contains(&ready_line));
+                if logged || since.elapsed() > Duration::from_millis(500) {
                     return Ok(());
                 }
             }
-            std::thread::sleep(Duration::from_millis(20));
+            if start.elapsed() > KDC_START_TIMEOUT {
+                return Err(Error::Timeout {
+                    what: format!("krb5kdc to answer on {addr}"),
+                    waited: start.elapsed(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(5));
         }
-        Err(StartFailure::Other(Error::Timeout {
-            what: format!("krb5kdc to listen on {addr}"),
-            waited: start.elapsed(),
-        }))
     }
 }
-
-/// Why one start of the KDC failed.
-enum StartFailure {
-    /// The KDC exited (typically: its port was taken); its stderr.
-    Exited(String),
-    /// Anything else.
-    Other(Error),
-}
-
-/// Whether process `pid` exists and is not a zombie (Linux `/proc`).
-fn process_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state follows the parenthesized command name.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state != "Z" && state != "X"),
-        Err(_) => false,
-    }
-}
-
-static EXPIRED_SERIAL: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 impl Drop for Realm {
     fn drop(&mut self) {
-        let _ = self.stop_kdc();
-        // TempDir removes the directory after this.
+        let procs = self
+            .procs
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        procs.stop_kdc();
+        // EOF: the watchdog removes the directory and exits. TempDir's own removal then finds
+        // nothing left to do.
+        procs.watchdog_in = None;
+        let _ = procs.watchdog.wait();
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Reaps a KDC that exited by itself, and tells the watchdog to forget its pid.
+fn reap_if_exited(procs: &mut Procs) {
+    if let Some(kdc) = procs.kdc.as_mut()
+        && !matches!(kdc.try_wait(), Ok(None))
+    {
+        procs.kdc = None;
+        procs.tell("forget");
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// A port free on 127.0.0.1 for both TCP and UDP.
+fn command_error(program: &str, args: &[&str], status: ExitStatus, stderr: String) -> Error {
+    Error::Command {
+        program: program.to_string(),
+        args: args.iter().map(|a| a.to_string()).collect(),
+        status,
+        stderr,
+    }
+}
+
+fn unix_now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// The last `n` lines of a log file (empty if it cannot be read).
+fn log_tail(path: &Path, n: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// Passwords go to the tools on stdin, one per line.
+fn check_password(password: &str) -> Result<()> {
+    if password.contains(['\n', '\r']) {
+        return Err(Error::InvalidArgument(
+            "a password cannot contain a line break".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn path_str(path: &Path) -> Result<String> {
+    path.to_str()
+        .map(str::to_string)
+        .ok_or_else(|| Error::InvalidArgument(format!("path is not UTF-8: {}", path.display())))
+}
+
+/// Quotes a word for kadmin's query parser, which splits on white space and understands
+/// double quotes.
+fn quote(word: &str) -> String {
+    if !word.is_empty() && !word.chars().any(|c| c.is_whitespace() || c == '"') {
+        word.to_string()
+    } else {
+        format!("\"{}\"", word.replace('"', "\\\""))
+    }
+}
+
+/// `program` itself if it has a path or is on `PATH`; otherwise the first `sbin` directory
+/// holding it (the KDC tools are there, and users' `PATH` often lacks them).
+fn resolve(program: &OsStr) -> PathBuf {
+    let name = Path::new(program);
+    if name.components().count() != 1 {
+        return name.to_path_buf();
+    }
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()));
+    if !on_path {
+        for dir in ["/usr/sbin", "/sbin", "/usr/local/sbin"] {
+            let candidate = Path::new(dir).join(name);
+            if candidate.is_file() {
+                return candidate;
+            }
+        }
+    }
+    name.to_path_buf()
+}
+
+/// A port that is free on 127.0.0.1 for both TCP and UDP, right now.
 fn free_port() -> Result<u16> {
     for _ in 0..50 {
-        let tcp = TcpListener::bind("127.0.0.1:0").map_err(io("find a free port"))?;
-        let port = tcp.local_addr().map_err(io("find a free port"))?.port();
+        let tcp = TcpListener::bind("127.0.0.1:0").map_err(io("bind a loopback port"))?;
+        let port = tcp.local_addr().map_err(io("bind a loopback port"))?.port();
         if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
             return Ok(port);
         }
     }
     Err(Error::Timeout {
-        what: "a port free for both TCP and UDP".into(),
+        what: "a loopback port free for both TCP and UDP (50 tries)".into(),
         waited: Duration::ZERO,
     })
 }
 
-fn wait_port_closed(port: u16) {
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(5) {
-        if TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_err() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Quotes a word for kadmin's query parser, which splits on spaces.
-fn shell_word(s: &str) -> String {
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.@/+:".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("\"{}\"", s.replace('"', "\\\""))
+    #[test]
+    fn realm_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Realm>();
+    }
+
+    #[test]
+    fn quoting_for_kadmin() {
+        assert_eq!(quote("host/localhost@R"), "host/localhost@R");
+        assert_eq!(quote("a b"), "\"a b\"");
+        assert_eq!(quote(""), "\"\"");
+        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
+    }
+
+    #[test]
+    fn command_errors_read_like_a_command_line() {
+        let status = Command::new("false").status().unwrap();
+        let err = command_error("kinit", &["-c", "FILE:/a b", "u@R"], status, "boom".into());
+        let text = err.to_string();
+        assert!(
+            text.starts_with("kinit -c 'FILE:/a b' u@R failed (exit status: 1)"),
+            "{text}"
+        );
+        assert!(text.ends_with(": boom"), "{text}");
+    }
+
+    #[test]
+    fn passwords_with_line_breaks_are_refused() {
+        assert!(check_password("fine pw").is_ok());
+        assert!(matches!(
+            check_password("a\nb"),
+            Err(Error::InvalidArgument(_))
+        ));
     }
 }
