@@ -311,28 +311,61 @@ pub fn wrap_iov(
     iov.check("gss_wrap_iov", WRAP_WRITES, true)?;
     #[cfg(gss_has = "dce")]
     {
-        let mut conf_state = 0;
-        let count = iov.count();
-        crate::call("gss_wrap_iov", |minor| {
-            // SAFETY: valid handle (exclusive); every descriptor points to writable caller
-            // memory of its length, read-only memory of a type the library only reads (checked
-            // above), or nothing (the library allocates, flagged, released on drop).
-            unsafe {
-                sys::gss_wrap_iov(
-                    minor,
-                    context.as_raw(),
-                    confidential.into(),
-                    qop.unwrap_or(sys::GSS_C_QOP_DEFAULT),
-                    &mut conf_state,
-                    iov.as_mut_ptr(),
-                    count,
-                )
-            }
-        })?;
-        Ok(conf_state != 0)
+        wrap_call(
+            "gss_wrap_iov",
+            sys::gss_wrap_iov,
+            context,
+            iov,
+            confidential,
+            qop,
+        )
     }
     #[cfg(not(gss_has = "dce"))]
     unavailable!("gss_wrap_iov", context, iov, confidential, qop)
+}
+
+/// The C signature shared by `gss_wrap_iov` and `gss_wrap_iov_length`.
+#[cfg(gss_has = "dce")]
+type WrapIovFn = unsafe extern "C" fn(
+    *mut sys::OM_uint32,
+    sys::gss_ctx_id_t,
+    core::ffi::c_int,
+    sys::gss_qop_t,
+    *mut core::ffi::c_int,
+    *mut sys::gss_iov_buffer_desc,
+    core::ffi::c_int,
+) -> sys::OM_uint32;
+
+/// Calls `gss_wrap_iov` or `gss_wrap_iov_length` (checked by the caller); returns `conf_state`.
+#[cfg(gss_has = "dce")]
+fn wrap_call(
+    function: &'static str,
+    f: WrapIovFn,
+    context: &mut SecContext,
+    iov: &mut Iov<'_>,
+    confidential: bool,
+    qop: Option<u32>,
+) -> Result<bool> {
+    let mut conf_state = 0;
+    let count = iov.count();
+    crate::call(function, |minor| {
+        // SAFETY: valid handle (exclusive); the caller checked the IOV: every descriptor points
+        // to writable caller memory of its length, to read-only memory of a type the library
+        // only reads, or nowhere (the library allocates, flagged, released on drop, or only
+        // reports a length).
+        unsafe {
+            f(
+                minor,
+                context.as_raw(),
+                confidential.into(),
+                qop.unwrap_or(sys::GSS_C_QOP_DEFAULT),
+                &mut conf_state,
+                iov.as_mut_ptr(),
+                count,
+            )
+        }
+    })?;
+    Ok(conf_state != 0)
 }
 
 /// Unwraps the IOV in place (header/data/trailer, or a stream with a data buffer).
@@ -382,24 +415,14 @@ pub fn wrap_iov_length(
     iov.check("gss_wrap_iov_length", &[], true)?;
     #[cfg(gss_has = "dce")]
     {
-        let mut conf_state = 0;
-        let count = iov.count();
-        crate::call("gss_wrap_iov_length", |minor| {
-            // SAFETY: valid handle; the call only reads data lengths and writes the lengths
-            // of the descriptors, never their memory.
-            unsafe {
-                sys::gss_wrap_iov_length(
-                    minor,
-                    context.as_raw(),
-                    confidential.into(),
-                    qop.unwrap_or(sys::GSS_C_QOP_DEFAULT),
-                    &mut conf_state,
-                    iov.as_mut_ptr(),
-                    count,
-                )
-            }
-        })?;
-        Ok(conf_state != 0)
+        wrap_call(
+            "gss_wrap_iov_length",
+            sys::gss_wrap_iov_length,
+            context,
+            iov,
+            confidential,
+            qop,
+        )
     }
     #[cfg(not(gss_has = "dce"))]
     unavailable!("gss_wrap_iov_length", context, iov, confidential, qop)

@@ -33,21 +33,13 @@ pub fn get_mic_iov(context: &mut SecContext, iov: &mut Iov<'_>, qop: Option<u32>
     check(iov, "gss_get_mic_iov", true)?;
     #[cfg(gss_has = "iov_mic")]
     {
-        let count = iov.count();
-        crate::call("gss_get_mic_iov", |minor| {
-            // SAFETY: valid handle (exclusive); data buffers are only read; the mic-token
-            // buffer is writable caller memory or library-allocated (released on drop).
-            unsafe {
-                crate::sys::gss_get_mic_iov(
-                    minor,
-                    context.as_raw(),
-                    qop.unwrap_or(crate::sys::GSS_C_QOP_DEFAULT),
-                    iov.as_mut_ptr(),
-                    count,
-                )
-            }
-        })?;
-        Ok(())
+        mic_call(
+            "gss_get_mic_iov",
+            crate::sys::gss_get_mic_iov,
+            context,
+            iov,
+            qop,
+        )
     }
     #[cfg(not(gss_has = "iov_mic"))]
     unavailable!("gss_get_mic_iov", context, iov, qop)
@@ -64,20 +56,13 @@ pub fn get_mic_iov_length(
     check(iov, "gss_get_mic_iov_length", false)?;
     #[cfg(gss_has = "iov_mic")]
     {
-        let count = iov.count();
-        crate::call("gss_get_mic_iov_length", |minor| {
-            // SAFETY: valid handle; only descriptor lengths are written.
-            unsafe {
-                crate::sys::gss_get_mic_iov_length(
-                    minor,
-                    context.as_raw(),
-                    qop.unwrap_or(crate::sys::GSS_C_QOP_DEFAULT),
-                    iov.as_mut_ptr(),
-                    count,
-                )
-            }
-        })?;
-        Ok(())
+        mic_call(
+            "gss_get_mic_iov_length",
+            crate::sys::gss_get_mic_iov_length,
+            context,
+            iov,
+            qop,
+        )
     }
     #[cfg(not(gss_has = "iov_mic"))]
     unavailable!("gss_get_mic_iov_length", context, iov, qop)
@@ -108,6 +93,43 @@ pub fn verify_mic_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<Ver
     }
     #[cfg(not(gss_has = "iov_mic"))]
     unavailable!("gss_verify_mic_iov", context, iov)
+}
+
+/// The C signature shared by `gss_get_mic_iov` and `gss_get_mic_iov_length`.
+#[cfg(gss_has = "iov_mic")]
+type MicIovFn = unsafe extern "C" fn(
+    *mut crate::sys::OM_uint32,
+    crate::sys::gss_ctx_id_t,
+    crate::sys::gss_qop_t,
+    *mut crate::sys::gss_iov_buffer_desc,
+    core::ffi::c_int,
+) -> crate::sys::OM_uint32;
+
+/// Calls `gss_get_mic_iov` or `gss_get_mic_iov_length` (the IOV checked by the caller).
+#[cfg(gss_has = "iov_mic")]
+fn mic_call(
+    function: &'static str,
+    f: MicIovFn,
+    context: &mut SecContext,
+    iov: &mut Iov<'_>,
+    qop: Option<u32>,
+) -> Result<()> {
+    let count = iov.count();
+    crate::call(function, |minor| {
+        // SAFETY: valid handle (exclusive); data buffers are only read; the mic-token buffer
+        // is writable caller memory, library-allocated (released on drop), or only gets a
+        // length.
+        unsafe {
+            f(
+                minor,
+                context.as_raw(),
+                qop.unwrap_or(crate::sys::GSS_C_QOP_DEFAULT),
+                iov.as_mut_ptr(),
+                count,
+            )
+        }
+    })?;
+    Ok(())
 }
 
 fn check(iov: &Iov<'_>, function: &'static str, writes_mic: bool) -> Result<()> {
