@@ -58,6 +58,12 @@ impl Buffer {
     pub fn as_desc(&self) -> &sys::gss_buffer_desc {
         &self.desc
     }
+
+    /// Overwrites the bytes with zeros (for buffers holding keys or exported credentials: the
+    /// library frees its memory without wiping it).
+    pub fn wipe(&mut self) {
+        wipe_desc(&mut self.desc);
+    }
 }
 
 impl Default for Buffer {
@@ -127,6 +133,20 @@ pub(crate) unsafe fn desc_bytes(desc: &sys::gss_buffer_desc) -> &[u8] {
     } else {
         // SAFETY: guaranteed by the caller.
         unsafe { std::slice::from_raw_parts(desc.value as *const u8, desc.length) }
+    }
+}
+
+fn wipe_desc(desc: &mut sys::gss_buffer_desc) {
+    if !desc.value.is_null() && desc.length > 0 {
+        // SAFETY: the descriptor was filled by the library: `length` writable bytes at
+        // `value`, exclusively ours until released. Volatile writes so the wipe is not elided
+        // before the free.
+        unsafe {
+            let bytes = desc.value as *mut u8;
+            for i in 0..desc.length {
+                std::ptr::write_volatile(bytes.add(i), 0);
+            }
+        }
     }
 }
 
@@ -209,6 +229,21 @@ impl BufferSet {
     /// Copies of the buffers.
     pub fn to_vecs(&self) -> Vec<Vec<u8>> {
         self.iter().map(<[u8]>::to_vec).collect()
+    }
+
+    /// Overwrites every buffer with zeros (e.g. after reading a session key).
+    pub fn wipe(&mut self) {
+        if self.set.is_null() {
+            return;
+        }
+        // SAFETY: a non-null set from the library is valid and exclusively ours.
+        let set = unsafe { &mut *self.set };
+        if set.elements.is_null() {
+            return;
+        }
+        // SAFETY: a valid set has `count` descriptors at `elements`.
+        let descs = unsafe { std::slice::from_raw_parts_mut(set.elements, set.count) };
+        descs.iter_mut().for_each(wipe_desc);
     }
 }
 

@@ -602,15 +602,17 @@ impl SecurityContext {
     /// `SECPKG_ATTR_SESSION_KEY`; both sides get the same key.
     pub fn session_key(&self) -> Result<SessionKey> {
         self.established("session_key")?;
-        let set = ggf::inquire_sec_context_by_oid(&self.raw, &ggf::oids::INQ_SSPI_SESSION_KEY)?;
+        let mut set = ggf::inquire_sec_context_by_oid(&self.raw, &ggf::oids::INQ_SSPI_SESSION_KEY)?;
         let key = set
             .get(0)
             .ok_or_else(|| state_error("session_key", "the mechanism returned no session key"))?;
         // The second buffer is the enctype's OID arc, per MIT's encoding of this inquiry.
-        Ok(SessionKey {
+        let session = SessionKey {
             key: Zeroizing::new(key.to_vec()),
             enctype_oid: set.get(1).map(<[u8]>::to_vec),
-        })
+        };
+        set.wipe();
+        Ok(session)
     }
 
     /// Encrypts (or signs) `data` where it is, for bulk data: no copy of the payload. Send

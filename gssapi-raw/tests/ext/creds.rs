@@ -242,6 +242,9 @@ pub(crate) fn export_import_cred() -> TestResult {
     let token = cred_imp_exp::export_cred(&mine.creds).map_err(fail)?;
     check!(!token.is_empty());
     let imported = cred_imp_exp::import_cred(&token).map_err(fail)?;
+    let mut token = token;
+    token.wipe();
+    check!(token.iter().all(|b| *b == 0) && !token.is_empty());
     let who = authenticate_with(&imported, &host()).map_err(fail)?;
     check!(who == realm().user_principal());
     for garbage in [&b""[..], b"garbage", &[0xff; 100]] {

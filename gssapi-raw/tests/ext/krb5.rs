@@ -21,6 +21,10 @@ pub(crate) fn session_key_and_ggf() -> TestResult {
         "{ours:?} {theirs:?}"
     );
     check!(ours.get(0).is_some_and(|k| k.len() == 32 || k.len() == 16));
+    // Keys can be wiped before the library frees them.
+    let mut wiped = ours;
+    wiped.wipe();
+    check!(wiped.iter().all(|b| b.iter().all(|x| *x == 0)));
     let unknown: Oid = "1.2.3.4.5.6.7".parse().unwrap();
     check!(ggf::inquire_sec_context_by_oid(&e.initiator, &unknown).is_err());
     let err = ggf::set_sec_context_option(&mut e.initiator, &unknown, b"x").unwrap_err();
