@@ -272,9 +272,10 @@ impl Credentials {
 
     /// Serializes the credentials for another process (the token may hold key material).
     pub fn export(&self) -> Result<Zeroizing<Vec<u8>>> {
-        Ok(Zeroizing::new(
-            cred_imp_exp::export_cred(&self.inner)?.into_vec(),
-        ))
+        let mut token = cred_imp_exp::export_cred(&self.inner)?;
+        let copy = Zeroizing::new(token.to_vec());
+        token.wipe();
+        Ok(copy)
     }
 
     /// Credentials from a token made by [`Credentials::export`].
