@@ -72,6 +72,8 @@ enum Access {
 pub struct Iov<'a> {
     descs: Vec<sys::gss_iov_buffer_desc>,
     access: Vec<Access>,
+    /// Where each writable caller buffer is, as pushed (the library may rewrite descriptors).
+    origins: Vec<Option<(*mut u8, usize)>>,
     _borrows: PhantomData<&'a mut [u8]>,
 }
 
@@ -91,6 +93,7 @@ impl<'a> Iov<'a> {
         Iov {
             descs: Vec::new(),
             access: Vec::new(),
+            origins: Vec::new(),
             _borrows: PhantomData,
         }
     }
@@ -102,6 +105,8 @@ impl<'a> Iov<'a> {
         desc: sys::gss_buffer_desc,
         access: Access,
     ) {
+        self.origins
+            .push((access == Access::Writable).then_some((desc.value as *mut u8, desc.length)));
         self.descs.push(sys::gss_iov_buffer_desc {
             type_: u32::from(kind) | flags,
             buffer: desc,
@@ -219,6 +224,42 @@ impl<'a> Iov<'a> {
         i32::try_from(self.descs.len())
             .map(|_| ())
             .map_err(|_| Error::invalid_input(function, "too many IOV buffers"))
+    }
+
+    /// Zeroes the caller's data and stream buffers. After a failed unwrap they may hold
+    /// plaintext that was decrypted but never verified (MIT decrypts before it checks).
+    fn wipe_unverified(&mut self) {
+        for (i, origin) in self.origins.iter().enumerate() {
+            let kind = self.kind(i);
+            if let (Some((ptr, len)), Some(IovBufferType::Data | IovBufferType::Stream)) =
+                (origin, kind)
+                && !ptr.is_null()
+                && *len > 0
+            {
+                // SAFETY: the pointer and length are those of a `&'a mut [u8]` pushed into
+                // this IOV, still exclusively borrowed for 'a; no library call is running.
+                unsafe { std::ptr::write_bytes(*ptr, 0, *len) };
+            }
+        }
+    }
+
+    /// On Heimdal (7.8), `gss_unwrap_iov` with a trailer buffer reads and writes past that
+    /// buffer for a sealed RFC 4121 token whose extra count (EC) is not zero: a heap overflow
+    /// the peer controls. Such tokens are refused before the call there.
+    fn heimdal_unsafe_token(&self) -> bool {
+        if !cfg!(gss_impl = "heimdal") || self.position(IovBufferType::Trailer).is_none() {
+            return false;
+        }
+        let Some(h) = self.position(IovBufferType::Header) else {
+            return false;
+        };
+        let header = self.bytes(h);
+        // TOK_ID 05 04, flags with Sealed (0x02), EC at bytes 4..6.
+        header.len() >= 16
+            && header[0] == 0x05
+            && header[1] == 0x04
+            && header[2] & 0x02 != 0
+            && (header[4] != 0 || header[5] != 0)
     }
 
     /// The checks of the MIC calls: at most the mic-token buffer is written.
@@ -369,15 +410,27 @@ fn wrap_call(
 }
 
 /// Unwraps the IOV in place (header/data/trailer, or a stream with a data buffer).
+///
+/// When it fails, the caller's data and stream buffers are zeroed: MIT decrypts before it
+/// checks the token, so they could otherwise hold plaintext nobody verified. On Heimdal a
+/// sealed token with a non-zero extra count is refused before the call (its IOV unwrap
+/// overflows the trailer buffer for such tokens).
 #[doc(alias = "gss_unwrap_iov")]
 pub fn unwrap_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<IovUnwrap> {
     require("gss_unwrap_iov", context)?;
     iov.check("gss_unwrap_iov", UNWRAP_WRITES, true)?;
+    if iov.heimdal_unsafe_token() {
+        return Err(Error::rejected(
+            "gss_unwrap_iov",
+            sys::GSS_S_DEFECTIVE_TOKEN,
+            "a sealed token with a non-zero extra count and a trailer buffer (Heimdal would overflow the trailer)",
+        ));
+    }
     #[cfg(gss_has = "dce")]
     {
         let (mut conf_state, mut qop) = (0, 0);
         let count = iov.count();
-        let supplementary = crate::call("gss_unwrap_iov", |minor| {
+        let result = crate::call("gss_unwrap_iov", |minor| {
             // SAFETY: as for wrap_iov.
             unsafe {
                 sys::gss_unwrap_iov(
@@ -389,8 +442,17 @@ pub fn unwrap_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<IovUnwr
                     count,
                 )
             }
-        })?;
-        unverified_on_heimdal("gss_unwrap_iov", supplementary)?;
+        })
+        .and_then(|supplementary| {
+            unverified_on_heimdal("gss_unwrap_iov", supplementary).map(|()| supplementary)
+        });
+        let supplementary = match result {
+            Ok(s) => s,
+            Err(e) => {
+                iov.wipe_unverified();
+                return Err(e);
+            }
+        };
         Ok(IovUnwrap {
             encrypted: conf_state != 0,
             qop,

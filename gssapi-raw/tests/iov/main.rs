@@ -16,6 +16,7 @@ fn main() {
         iov::aead_round_trip_and_tampering,
         iov::mic_iov,
         iov::bad_inputs,
+        iov::failed_unwraps_leave_no_unverified_plaintext,
     ];
     common::run(tests, |_| {});
 }
