@@ -650,7 +650,8 @@ impl SecurityContext {
     }
 
     /// Unwraps a whole wrap token where it is; returns where the plaintext is inside `token`
-    /// and whether it was encrypted. Sequencing problems are errors, as for
+    /// and whether it was encrypted. If it fails, `token` is zeroed (it may hold plaintext
+    /// that was decrypted but not verified). Sequencing problems are errors, as for
     /// [`unwrap`](SecurityContext::unwrap).
     pub fn unwrap_in_place(&mut self, token: &mut [u8]) -> Result<(Range<usize>, bool)> {
         let detect = self.flags()?.intersects(Flags::REPLAY | Flags::SEQUENCE);

@@ -135,11 +135,14 @@ pub(crate) fn session_key_and_in_place() -> TestResult {
     let wrapped = c.wrap_in_place(&mut data, true).map_err(fail)?;
     check!(wrapped.encrypted && data != original);
     let mut token = wrapped.to_token(&data);
+    let kept = token.clone();
     match s.unwrap_in_place(&mut token) {
         Ok((range, encrypted)) => check!(encrypted && token[range] == original[..]),
         Err(e) => {
+            // Heimdal has no STREAM unwrap; the failed attempt zeroed the buffer.
             check!(heimdal(), "{e:?}");
-            check!(*s.decrypt(&token).map_err(fail)? == original[..]);
+            check!(token.iter().all(|b| *b == 0));
+            check!(*s.decrypt(&kept).map_err(fail)? == original[..]);
         }
     }
     let mut fresh = SecurityContext::acceptor(None).build();
