@@ -100,11 +100,13 @@ struct Established {
 /// A security context, initiator or acceptor (python-gssapi: `SecurityContext`).
 #[derive(Debug)]
 pub struct SecurityContext {
-    raw: raw::SecContext,
     role: Role,
     state: State,
     established: Option<Established>,
     delegated: Option<Credentials>,
+    /// Last, so it is dropped last: with MIT, releasing a name after the last live context
+    /// makes the library re-read krb5.conf (seen with strace; about 5% of a handshake).
+    raw: raw::SecContext,
 }
 
 /// Builds an initiator context.
@@ -429,7 +431,8 @@ impl SecurityContext {
         }
     }
 
-    /// The flags the context actually grants (never the requested ones).
+    /// The flags the context actually grants (never the requested ones), as the completing
+    /// step reported them. (MIT's SPNEGO acceptor adds `PROT_READY` only when inquired.)
     pub fn flags(&self) -> Result<Flags> {
         Ok(self.established("flags")?.flags)
     }
