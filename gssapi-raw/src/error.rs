@@ -240,169 +240,110 @@ impl Krb5Error {
     }
 }
 
-/// The python-gssapi exception classes, for people porting from `gssapi.raw.exceptions`.
-///
-/// [`Error::kind`] gives the most specific class (the one python-gssapi would raise);
-/// [`Error::is`] answers `isinstance` and follows python-gssapi's class hierarchy, including the
-/// classes with two parents (`TokenReadError` is both a `ParameterReadError` and an
-/// `InvalidTokenError`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
+/// Declares [`ErrorKind`] with, for each variant, its python-gssapi class name: one table for the
+/// enum, [`ErrorKind::python_name`] and [`ErrorKind::ALL`].
+macro_rules! error_kinds {
+    ($($(#[$doc:meta])* $variant:ident => $python:literal,)*) => {
+        /// The python-gssapi exception classes, for people porting from
+        /// `gssapi.raw.exceptions`.
+        ///
+        /// [`Error::kind`] gives the most specific class (the one python-gssapi would raise);
+        /// [`Error::is`] answers `isinstance` and follows python-gssapi's class hierarchy,
+        /// including the classes with two parents (`TokenReadError` is both a
+        /// `ParameterReadError` and an `InvalidTokenError`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ErrorKind {
+            /// The python-gssapi class name, e.g. `"TokenReadError"`.
+            pub fn python_name(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$variant => $python,)*
+                }
+            }
+
+            /// Every kind, for tables and tests.
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$variant,)*];
+        }
+    };
+}
+
+error_kinds! {
     /// `GSSError`: the base class; also any status without a more specific class
     /// (e.g. `GSS_S_FAILURE`).
-    GssError,
+    GssError => "GSSError",
     /// `BadChannelBindingsError`: `GSS_S_BAD_BINDINGS`.
-    BadChannelBindings,
+    BadChannelBindings => "BadChannelBindingsError",
     /// `BadMICError`: `GSS_S_BAD_MIC`.
-    BadMic,
+    BadMic => "BadMICError",
     /// `BadMechanismError`: `GSS_S_BAD_MECH`.
-    BadMechanism,
+    BadMechanism => "BadMechanismError",
     /// `BadNameError`: `GSS_S_BAD_NAME`.
-    BadName,
+    BadName => "BadNameError",
     /// `BadNameTypeError`: `GSS_S_BAD_NAMETYPE`.
-    BadNameType,
+    BadNameType => "BadNameTypeError",
     /// `BadQoPError`: `GSS_S_BAD_QOP`.
-    BadQop,
+    BadQop => "BadQoPError",
     /// `BadStatusError`: `GSS_S_BAD_STATUS`.
-    BadStatus,
+    BadStatus => "BadStatusError",
     /// `ContextReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_NO_CONTEXT`.
-    ContextRead,
+    ContextRead => "ContextReadError",
     /// `ContextWriteError`: `GSS_S_CALL_INACCESSIBLE_WRITE` with `GSS_S_NO_CONTEXT`.
-    ContextWrite,
+    ContextWrite => "ContextWriteError",
     /// `CredentialsReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_NO_CRED`.
-    CredentialsRead,
+    CredentialsRead => "CredentialsReadError",
     /// `CredentialsWriteError`: `GSS_S_CALL_INACCESSIBLE_WRITE` with `GSS_S_NO_CRED`.
-    CredentialsWrite,
+    CredentialsWrite => "CredentialsWriteError",
     /// `DuplicateCredentialsElementError`: `GSS_S_DUPLICATE_ELEMENT`.
-    DuplicateCredentialsElement,
+    DuplicateCredentialsElement => "DuplicateCredentialsElementError",
     /// `DuplicateTokenError`: supplementary `GSS_S_DUPLICATE_TOKEN`.
-    DuplicateToken,
+    DuplicateToken => "DuplicateTokenError",
     /// `ExpiredContextError`: `GSS_S_CONTEXT_EXPIRED`.
-    ExpiredContext,
+    ExpiredContext => "ExpiredContextError",
     /// `ExpiredCredentialsError`: `GSS_S_CREDENTIALS_EXPIRED`.
-    ExpiredCredentials,
+    ExpiredCredentials => "ExpiredCredentialsError",
     /// `ExpiredTokenError`: supplementary `GSS_S_OLD_TOKEN`.
-    ExpiredToken,
+    ExpiredToken => "ExpiredTokenError",
     /// `InvalidCredentialsError`: `GSS_S_DEFECTIVE_CREDENTIAL`.
-    InvalidCredentials,
+    InvalidCredentials => "InvalidCredentialsError",
     /// `InvalidTokenError`: `GSS_S_DEFECTIVE_TOKEN`.
-    InvalidToken,
+    InvalidToken => "InvalidTokenError",
     /// `MalformedParameterError`: `GSS_S_CALL_BAD_STRUCTURE`.
-    MalformedParameter,
+    MalformedParameter => "MalformedParameterError",
     /// `MechanismNameRequiredError`: `GSS_S_NAME_NOT_MN`.
-    MechanismNameRequired,
+    MechanismNameRequired => "MechanismNameRequiredError",
     /// `MissingContextError`: `GSS_S_NO_CONTEXT`.
-    MissingContext,
+    MissingContext => "MissingContextError",
     /// `MissingCredentialsError`: `GSS_S_NO_CRED`.
-    MissingCredentials,
+    MissingCredentials => "MissingCredentialsError",
     /// `NameReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_BAD_NAME`.
-    NameRead,
+    NameRead => "NameReadError",
     /// `NameTypeReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_BAD_NAMETYPE`.
-    NameTypeRead,
+    NameTypeRead => "NameTypeReadError",
     /// `OperationUnavailableError`: `GSS_S_UNAVAILABLE` (also a function the library lacks).
-    OperationUnavailable,
+    OperationUnavailable => "OperationUnavailableError",
     /// `ParameterReadError`: `GSS_S_CALL_INACCESSIBLE_READ`.
-    ParameterRead,
+    ParameterRead => "ParameterReadError",
     /// `ParameterWriteError`: `GSS_S_CALL_INACCESSIBLE_WRITE`.
-    ParameterWrite,
+    ParameterWrite => "ParameterWriteError",
     /// `SupplementaryError`: the base of the supplementary classes.
-    Supplementary,
+    Supplementary => "SupplementaryError",
     /// `TokenOutOfSequenceError`: the base of `TokenTooEarlyError` and `TokenTooLateError`.
-    TokenOutOfSequence,
+    TokenOutOfSequence => "TokenOutOfSequenceError",
     /// `TokenReadError`: `GSS_S_CALL_INACCESSIBLE_READ` with `GSS_S_DEFECTIVE_TOKEN`.
-    TokenRead,
+    TokenRead => "TokenReadError",
     /// `TokenTooEarlyError`: supplementary `GSS_S_GAP_TOKEN`.
-    TokenTooEarly,
+    TokenTooEarly => "TokenTooEarlyError",
     /// `TokenTooLateError`: supplementary `GSS_S_UNSEQ_TOKEN`.
-    TokenTooLate,
+    TokenTooLate => "TokenTooLateError",
     /// `UnauthorizedError`: `GSS_S_UNAUTHORIZED`.
-    Unauthorized,
+    Unauthorized => "UnauthorizedError",
 }
 
 impl ErrorKind {
-    /// The python-gssapi class name, e.g. `"TokenReadError"`.
-    pub fn python_name(self) -> &'static str {
-        use ErrorKind::*;
-        match self {
-            GssError => "GSSError",
-            BadChannelBindings => "BadChannelBindingsError",
-            BadMic => "BadMICError",
-            BadMechanism => "BadMechanismError",
-            BadName => "BadNameError",
-            BadNameType => "BadNameTypeError",
-            BadQop => "BadQoPError",
-            BadStatus => "BadStatusError",
-            ContextRead => "ContextReadError",
-            ContextWrite => "ContextWriteError",
-            CredentialsRead => "CredentialsReadError",
-            CredentialsWrite => "CredentialsWriteError",
-            DuplicateCredentialsElement => "DuplicateCredentialsElementError",
-            DuplicateToken => "DuplicateTokenError",
-            ExpiredContext => "ExpiredContextError",
-            ExpiredCredentials => "ExpiredCredentialsError",
-            ExpiredToken => "ExpiredTokenError",
-            InvalidCredentials => "InvalidCredentialsError",
-            InvalidToken => "InvalidTokenError",
-            MalformedParameter => "MalformedParameterError",
-            MechanismNameRequired => "MechanismNameRequiredError",
-            MissingContext => "MissingContextError",
-            MissingCredentials => "MissingCredentialsError",
-            NameRead => "NameReadError",
-            NameTypeRead => "NameTypeReadError",
-            OperationUnavailable => "OperationUnavailableError",
-            ParameterRead => "ParameterReadError",
-            ParameterWrite => "ParameterWriteError",
-            Supplementary => "SupplementaryError",
-            TokenOutOfSequence => "TokenOutOfSequenceError",
-            TokenRead => "TokenReadError",
-            TokenTooEarly => "TokenTooEarlyError",
-            TokenTooLate => "TokenTooLateError",
-            Unauthorized => "UnauthorizedError",
-        }
-    }
-
-    /// Every kind, for tables and tests.
-    pub const ALL: &'static [ErrorKind] = {
-        use ErrorKind::*;
-        &[
-            GssError,
-            BadChannelBindings,
-            BadMic,
-            BadMechanism,
-            BadName,
-            BadNameType,
-            BadQop,
-            BadStatus,
-            ContextRead,
-            ContextWrite,
-            CredentialsRead,
-            CredentialsWrite,
-            DuplicateCredentialsElement,
-            DuplicateToken,
-            ExpiredContext,
-            ExpiredCredentials,
-            ExpiredToken,
-            InvalidCredentials,
-            InvalidToken,
-            MalformedParameter,
-            MechanismNameRequired,
-            MissingContext,
-            MissingCredentials,
-            NameRead,
-            NameTypeRead,
-            OperationUnavailable,
-            ParameterRead,
-            ParameterWrite,
-            Supplementary,
-            TokenOutOfSequence,
-            TokenRead,
-            TokenTooEarly,
-            TokenTooLate,
-            Unauthorized,
-        ]
-    };
-
     /// The python-gssapi base classes of this class (besides `GSSError`, the base of all).
     pub fn parents(self) -> &'static [ErrorKind] {
         use ErrorKind::*;
