@@ -55,25 +55,54 @@ pub enum IovBufferType {
     MicToken = sys::GSS_IOV_BUFFER_TYPE_MIC_TOKEN,
 }
 
+/// What a buffer was pushed as: the state every call starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
+enum Memory {
     /// Caller memory the library may write (`&mut [u8]`).
-    Writable,
+    Writable(*mut u8, usize),
     /// Caller memory the library must only read (`&[u8]`).
-    ReadOnly,
-    /// No memory yet: the library allocates it (ALLOCATE flag), or only reports a length.
-    Library,
+    ReadOnly(*const u8, usize),
+    /// No memory: the library allocates it (ALLOCATE flag), released on drop or before the
+    /// next call.
+    Allocate,
+    /// No memory and no ALLOCATE flag: only a stream unwrap fills it in (pointing into the
+    /// stream).
+    Empty,
+}
+
+impl Memory {
+    /// The caller region this buffer lends the library, if any.
+    fn region(self) -> Option<(usize, usize)> {
+        match self {
+            Memory::Writable(p, len) => Some((p as usize, len)),
+            Memory::ReadOnly(p, len) => Some((p as usize, len)),
+            Memory::Allocate | Memory::Empty => None,
+        }
+    }
 }
 
 /// A list of IOV buffers (`gss_iov_buffer_desc[]`) borrowing caller memory for `'a`.
 ///
-/// Buffers the library allocated are released with `gss_release_iov_buffer` on drop; caller
-/// memory never is.
+/// Invariants, enforced by every call in this crate that takes an `Iov`:
+///
+/// - Each call starts from the buffers as they were pushed: caller memory with its own
+///   pointer and length, library buffers empty with their ALLOCATE flag, empty buffers empty.
+///   Whatever a previous call left in the descriptors (lengths, library allocations) is reset
+///   first, and library allocations are released then, so reusing an `Iov` neither leaks nor
+///   hands the library a length that no memory backs.
+/// - After each call, a descriptor is either library memory (flagged ALLOCATED, released on
+///   drop), empty, or a part of caller memory pushed into this `Iov`; anything else is reset
+///   to empty and the call fails. [`Iov::bytes`] therefore only ever reads memory this value
+///   owns or borrows.
+/// - The length calls ([`wrap_iov_length`], `iov_mic::get_mic_iov_length`) do not touch the
+///   `Iov`: they return the lengths.
+///
+/// Buffers the library allocated are released with `gss_release_iov_buffer`; caller memory
+/// never is.
 pub struct Iov<'a> {
     descs: Vec<sys::gss_iov_buffer_desc>,
-    access: Vec<Access>,
-    /// Where each writable caller buffer is, as pushed (the library may rewrite descriptors).
-    origins: Vec<Option<(*mut u8, usize)>>,
+    /// Each buffer as pushed: its type with flags, and its memory.
+    pushed: Vec<(u32, Memory)>,
     _borrows: PhantomData<&'a mut [u8]>,
 }
 
@@ -92,70 +121,48 @@ impl<'a> Iov<'a> {
     pub fn new() -> Iov<'a> {
         Iov {
             descs: Vec::new(),
-            access: Vec::new(),
-            origins: Vec::new(),
+            pushed: Vec::new(),
             _borrows: PhantomData,
         }
     }
 
-    fn push(
-        &mut self,
-        kind: IovBufferType,
-        flags: u32,
-        desc: sys::gss_buffer_desc,
-        access: Access,
-    ) {
-        self.origins
-            .push((access == Access::Writable).then_some((desc.value as *mut u8, desc.length)));
-        self.descs.push(sys::gss_iov_buffer_desc {
-            type_: u32::from(kind) | flags,
-            buffer: desc,
-        });
-        self.access.push(access);
+    fn push(&mut self, kind: IovBufferType, memory: Memory) {
+        let flags = if memory == Memory::Allocate {
+            sys::GSS_IOV_BUFFER_FLAG_ALLOCATE
+        } else {
+            0
+        };
+        let type_ = u32::from(kind) | flags;
+        self.descs.push(descriptor(type_, memory));
+        self.pushed.push((type_, memory));
     }
 
     /// Adds caller memory the library may rewrite in place: data to wrap or unwrap, a stream
     /// to unwrap, or a header/padding/trailer sized with [`wrap_iov_length`].
     pub fn push_mut(&mut self, kind: IovBufferType, buf: &'a mut [u8]) -> &mut Self {
-        let desc = sys::gss_buffer_desc {
-            length: buf.len(),
-            value: buf.as_mut_ptr().cast(),
-        };
-        self.push(kind, 0, desc, Access::Writable);
+        self.push(kind, Memory::Writable(buf.as_mut_ptr(), buf.len()));
         self
     }
 
     /// Adds caller memory the library only reads: associated data ([`IovBufferType::SignOnly`])
     /// or the data of a MIC.
     pub fn push_ref(&mut self, kind: IovBufferType, buf: &'a [u8]) -> &mut Self {
-        self.push(kind, 0, input(buf), Access::ReadOnly);
+        self.push(kind, Memory::ReadOnly(buf.as_ptr(), buf.len()));
         self
     }
 
     /// Adds a buffer the library allocates (header, padding, trailer, MIC token, or the data of
-    /// a stream unwrap), released on drop.
+    /// a stream unwrap), released on drop or when the `Iov` is used again.
     pub fn push_alloc(&mut self, kind: IovBufferType) -> &mut Self {
-        let desc = sys::gss_buffer_desc {
-            length: 0,
-            value: std::ptr::null_mut(),
-        };
-        self.push(
-            kind,
-            sys::GSS_IOV_BUFFER_FLAG_ALLOCATE,
-            desc,
-            Access::Library,
-        );
+        self.push(kind, Memory::Allocate);
         self
     }
 
-    /// Adds an empty buffer whose length the library reports ([`wrap_iov_length`]), or a data
-    /// buffer that a stream unwrap points into the stream.
+    /// Adds a buffer with no memory: the data buffer of a stream unwrap, which the library
+    /// points into the stream, or a header/padding/trailer placeholder for
+    /// [`wrap_iov_length`] (a call that writes such a buffer fails: it has no memory).
     pub fn push_empty(&mut self, kind: IovBufferType) -> &mut Self {
-        let desc = sys::gss_buffer_desc {
-            length: 0,
-            value: std::ptr::null_mut(),
-        };
-        self.push(kind, 0, desc, Access::Library);
+        self.push(kind, Memory::Empty);
         self
     }
 
@@ -182,16 +189,18 @@ impl<'a> Iov<'a> {
             .is_some_and(|d| d.type_ & sys::GSS_IOV_BUFFER_FLAG_ALLOCATED != 0)
     }
 
-    /// The length of buffer `index`, including lengths the library reported for empty buffers.
+    /// The length of buffer `index` as the last call left it (what the library wrote or
+    /// allocated; the pushed length of caller memory before any call).
     pub fn buffer_len(&self, index: usize) -> usize {
         self.descs.get(index).map_or(0, |d| d.buffer.length)
     }
 
-    /// The bytes of buffer `index` as they are now (empty for a buffer with only a length).
+    /// The bytes of buffer `index` as they are now (empty for a buffer with no memory).
     pub fn bytes(&self, index: usize) -> &[u8] {
         match self.descs.get(index) {
-            // SAFETY: the descriptor points into memory borrowed for 'a, into library memory
-            // owned by self, or nowhere (null: an empty slice).
+            // SAFETY: by the type's invariants (kept by `push`, `prepare` and `settle`), the
+            // descriptor points into caller memory borrowed for 'a, into library memory owned
+            // by self, or nowhere (length 0: an empty slice).
             Some(d) => unsafe { desc_bytes(&d.buffer) },
             None => &[],
         }
@@ -202,10 +211,12 @@ impl<'a> Iov<'a> {
         (0..self.len()).find(|&i| self.kind(i) == Some(kind))
     }
 
-    /// Checks the list before a call that writes the buffers of `written` kinds: a data buffer
-    /// must be present, and no read-only buffer may be of a written kind.
-    fn check(
-        &self,
+    /// Checks the list before a call that writes the buffers of `written` kinds (a data buffer
+    /// must be present if `needs_data`, no read-only buffer may be of a written kind), then
+    /// resets every descriptor to its pushed state, releasing what earlier calls allocated.
+    /// Every call that hands the list to the library starts here.
+    pub(crate) fn prepare(
+        &mut self,
         function: &'static str,
         written: &[IovBufferType],
         needs_data: bool,
@@ -213,8 +224,10 @@ impl<'a> Iov<'a> {
         if needs_data && self.position(IovBufferType::Data).is_none() {
             return Err(Error::invalid_input(function, "the IOV has no data buffer"));
         }
-        for (i, access) in self.access.iter().enumerate() {
-            if *access == Access::ReadOnly && self.kind(i).is_some_and(|k| written.contains(&k)) {
+        for (i, (_, memory)) in self.pushed.iter().enumerate() {
+            if matches!(memory, Memory::ReadOnly(..))
+                && self.kind(i).is_some_and(|k| written.contains(&k))
+            {
                 return Err(Error::invalid_input(
                     function,
                     "a read-only IOV buffer is of a type the library writes",
@@ -222,23 +235,83 @@ impl<'a> Iov<'a> {
             }
         }
         i32::try_from(self.descs.len())
-            .map(|_| ())
-            .map_err(|_| Error::invalid_input(function, "too many IOV buffers"))
+            .map_err(|_| Error::invalid_input(function, "too many IOV buffers"))?;
+        self.release_allocations();
+        for (desc, &(type_, memory)) in self.descs.iter_mut().zip(&self.pushed) {
+            *desc = descriptor(type_, memory);
+        }
+        Ok(())
+    }
+
+    /// After a library call: keeps each descriptor that is library memory (ALLOCATED), empty,
+    /// or inside caller memory pushed into this list; resets any other to empty and reports
+    /// it as an error (the library pointed a buffer at memory nobody lent it).
+    pub(crate) fn settle(&mut self, function: &'static str) -> Result<()> {
+        let regions: Vec<(usize, usize)> =
+            self.pushed.iter().filter_map(|(_, m)| m.region()).collect();
+        let mut stray = false;
+        for desc in &mut self.descs {
+            let allocated = desc.type_ & sys::GSS_IOV_BUFFER_FLAG_ALLOCATED != 0;
+            let (start, len) = (desc.buffer.value as usize, desc.buffer.length);
+            let inside = regions
+                .iter()
+                .any(|&(r, rlen)| start >= r && len <= rlen && start - r <= rlen - len);
+            if !(allocated || len == 0 || inside) {
+                desc.buffer = sys::gss_buffer_desc {
+                    length: 0,
+                    value: std::ptr::null_mut(),
+                };
+                stray = true;
+            }
+            if len == 0 && !allocated {
+                desc.buffer.value = std::ptr::null_mut();
+            }
+        }
+        if stray {
+            return Err(Error::invalid_input(
+                function,
+                "the library returned an IOV buffer outside the memory it was given",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A fresh copy of the list as pushed, for the length calls: library buffers become plain
+    /// empty ones (nothing is allocated), so the library can only write lengths into the copy.
+    pub(crate) fn for_lengths(&self) -> Iov<'a> {
+        let mut copy = Iov::new();
+        for &(type_, memory) in &self.pushed {
+            let memory = if memory == Memory::Allocate {
+                Memory::Empty
+            } else {
+                memory
+            };
+            let type_ = type_ & !sys::GSS_IOV_BUFFER_FLAG_ALLOCATE;
+            copy.descs.push(descriptor(type_, memory));
+            copy.pushed.push((type_, memory));
+        }
+        copy
+    }
+
+    /// Releases the buffers the library allocated (each flagged ALLOCATED), once.
+    fn release_allocations(&mut self) {
+        if (0..self.len()).any(|i| self.is_allocated(i)) {
+            release(self);
+        }
     }
 
     /// Zeroes the caller's data and stream buffers. After a failed unwrap they may hold
     /// plaintext that was decrypted but never verified (MIT decrypts before it checks).
     fn wipe_unverified(&mut self) {
-        for (i, origin) in self.origins.iter().enumerate() {
-            let kind = self.kind(i);
-            if let (Some((ptr, len)), Some(IovBufferType::Data | IovBufferType::Stream)) =
-                (origin, kind)
-                && !ptr.is_null()
-                && *len > 0
+        for (type_, memory) in &self.pushed {
+            let kind = IovBufferType::try_from(sys::GSS_IOV_BUFFER_TYPE(*type_)).ok();
+            if let (Memory::Writable(ptr, len), Some(IovBufferType::Data | IovBufferType::Stream)) =
+                (*memory, kind)
+                && len > 0
             {
                 // SAFETY: the pointer and length are those of a `&'a mut [u8]` pushed into
                 // this IOV, still exclusively borrowed for 'a; no library call is running.
-                unsafe { std::ptr::write_bytes(*ptr, 0, *len) };
+                unsafe { std::ptr::write_bytes(ptr, 0, len) };
             }
         }
     }
@@ -262,14 +335,18 @@ impl<'a> Iov<'a> {
             && (header[4] != 0 || header[5] != 0)
     }
 
-    /// The checks of the MIC calls: at most the mic-token buffer is written.
-    pub(crate) fn check_for_mic(&self, function: &'static str, writes_mic: bool) -> Result<()> {
+    /// [`Iov::prepare`] for the MIC calls: at most the mic-token buffer is written.
+    pub(crate) fn prepare_for_mic(
+        &mut self,
+        function: &'static str,
+        writes_mic: bool,
+    ) -> Result<()> {
         let written: &[IovBufferType] = if writes_mic {
             &[IovBufferType::MicToken]
         } else {
             &[]
         };
-        self.check(function, written, false)
+        self.prepare(function, written, false)
     }
 
     pub(crate) fn as_mut_ptr(&mut self) -> *mut sys::gss_iov_buffer_desc {
@@ -277,16 +354,27 @@ impl<'a> Iov<'a> {
     }
 
     pub(crate) fn count(&self) -> i32 {
-        // Checked in `check` before every call.
+        // Checked in `prepare` before every call.
         self.descs.len() as i32
     }
 }
 
 impl Drop for Iov<'_> {
     fn drop(&mut self) {
-        if (0..self.len()).any(|i| self.is_allocated(i)) {
-            release(self);
-        }
+        self.release_allocations();
+    }
+}
+
+/// The descriptor of a buffer in its pushed state.
+fn descriptor(type_: u32, memory: Memory) -> sys::gss_iov_buffer_desc {
+    let (value, length) = match memory {
+        Memory::Writable(p, len) => (p.cast(), len),
+        Memory::ReadOnly(p, len) => (p.cast_mut().cast(), len),
+        Memory::Allocate | Memory::Empty => (std::ptr::null_mut(), 0),
+    };
+    sys::gss_iov_buffer_desc {
+        type_,
+        buffer: sys::gss_buffer_desc { length, value },
     }
 }
 
@@ -349,17 +437,20 @@ pub fn wrap_iov(
     qop: Option<u32>,
 ) -> Result<bool> {
     require("gss_wrap_iov", context)?;
-    iov.check("gss_wrap_iov", WRAP_WRITES, true)?;
+    iov.prepare("gss_wrap_iov", WRAP_WRITES, true)?;
     #[cfg(gss_has = "dce")]
     {
-        wrap_call(
+        let result = wrap_call(
             "gss_wrap_iov",
             sys::gss_wrap_iov,
             context,
             iov,
             confidential,
             qop,
-        )
+        );
+        let settled = iov.settle("gss_wrap_iov");
+        let encrypted = result?;
+        settled.map(|()| encrypted)
     }
     #[cfg(not(gss_has = "dce"))]
     unavailable!("gss_wrap_iov", context, iov, confidential, qop)
@@ -377,7 +468,7 @@ type WrapIovFn = unsafe extern "C" fn(
     core::ffi::c_int,
 ) -> sys::OM_uint32;
 
-/// Calls `gss_wrap_iov` or `gss_wrap_iov_length` (checked by the caller); returns `conf_state`.
+/// Calls `gss_wrap_iov` or `gss_wrap_iov_length` on a prepared IOV; returns `conf_state`.
 #[cfg(gss_has = "dce")]
 fn wrap_call(
     function: &'static str,
@@ -390,10 +481,11 @@ fn wrap_call(
     let mut conf_state = 0;
     let count = iov.count();
     crate::call(function, |minor| {
-        // SAFETY: valid handle (exclusive); the caller checked the IOV: every descriptor points
-        // to writable caller memory of its length, to read-only memory of a type the library
-        // only reads, or nowhere (the library allocates, flagged, released on drop, or only
-        // reports a length).
+        // SAFETY: valid handle (exclusive); the IOV was prepared (`Iov::prepare` or
+        // `Iov::for_lengths`): every descriptor points to writable caller memory of its
+        // length, to read-only memory of a type the library only reads, or nowhere with
+        // length 0 (the library allocates if flagged ALLOCATE, released by the IOV, or
+        // fails for want of memory; a length call only writes lengths).
         unsafe {
             f(
                 minor,
@@ -418,7 +510,7 @@ fn wrap_call(
 #[doc(alias = "gss_unwrap_iov")]
 pub fn unwrap_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<IovUnwrap> {
     require("gss_unwrap_iov", context)?;
-    iov.check("gss_unwrap_iov", UNWRAP_WRITES, true)?;
+    iov.prepare("gss_unwrap_iov", UNWRAP_WRITES, true)?;
     if iov.heimdal_unsafe_token() {
         return Err(Error::rejected(
             "gss_unwrap_iov",
@@ -446,6 +538,7 @@ pub fn unwrap_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<IovUnwr
         .and_then(|supplementary| {
             unverified_on_heimdal("gss_unwrap_iov", supplementary).map(|()| supplementary)
         });
+        let result = iov.settle("gss_unwrap_iov").and(result);
         let supplementary = match result {
             Ok(s) => s,
             Err(e) => {
@@ -463,31 +556,64 @@ pub fn unwrap_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<IovUnwr
     unavailable!("gss_unwrap_iov", context, iov)
 }
 
-/// Fills in the lengths of the header, padding and trailer buffers (empty ones, see
-/// [`Iov::push_empty`]) that wrapping the IOV's data needs; returns whether confidentiality
-/// would be applied.
+/// What wrapping an IOV's data needs ([`wrap_iov_length`]): a length for each buffer, in the
+/// order they were pushed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IovLengths {
+    /// The length of each buffer: what the library asks for the header, padding and trailer
+    /// (and any other buffer it sizes), the pushed length of the rest.
+    pub lengths: Vec<usize>,
+    /// The type of each buffer.
+    pub kinds: Vec<Option<IovBufferType>>,
+    /// Whether confidentiality would be applied.
+    pub encrypted: bool,
+}
+
+impl IovLengths {
+    /// The length of the first buffer of `kind` (0 when there is none).
+    pub fn of(&self, kind: IovBufferType) -> usize {
+        self.kinds
+            .iter()
+            .position(|k| *k == Some(kind))
+            .map_or(0, |i| self.lengths[i])
+    }
+}
+
+/// The lengths of the header, padding and trailer buffers that wrapping the IOV's data needs,
+/// and whether confidentiality would be applied.
+///
+/// Unlike the C call, this does not write the lengths into `iov` (a buffer with a length and
+/// no memory behind it is what made the C pair unsafe to chain): it sizes a copy and returns
+/// the lengths. Allocate the buffers and push them with [`Iov::push_mut`].
 #[doc(alias = "gss_wrap_iov_length")]
 pub fn wrap_iov_length(
     context: &mut SecContext,
-    iov: &mut Iov<'_>,
+    iov: &Iov<'_>,
     confidential: bool,
     qop: Option<u32>,
-) -> Result<bool> {
+) -> Result<IovLengths> {
     require("gss_wrap_iov_length", context)?;
-    iov.check("gss_wrap_iov_length", &[], true)?;
+    let mut sizing = iov.for_lengths();
+    sizing.prepare("gss_wrap_iov_length", &[], true)?;
     #[cfg(gss_has = "dce")]
     {
-        wrap_call(
+        let encrypted = wrap_call(
             "gss_wrap_iov_length",
             sys::gss_wrap_iov_length,
             context,
-            iov,
+            &mut sizing,
             confidential,
             qop,
-        )
+        )?;
+        Ok(IovLengths {
+            lengths: (0..sizing.len()).map(|i| sizing.buffer_len(i)).collect(),
+            kinds: (0..sizing.len()).map(|i| sizing.kind(i)).collect(),
+            encrypted,
+        })
     }
     #[cfg(not(gss_has = "dce"))]
-    unavailable!("gss_wrap_iov_length", context, iov, confidential, qop)
+    unavailable!("gss_wrap_iov_length", context, sizing, confidential, qop)
 }
 
 /// Wraps `message` with `associated` data that is signed but not sent (AEAD).
@@ -623,12 +749,8 @@ pub fn wrap_in_place(
             .push_mut(IovBufferType::Data, &mut *data)
             .push_empty(IovBufferType::Padding)
             .push_empty(IovBufferType::Trailer);
-        wrap_iov_length(context, &mut sizing, confidential, qop)?;
-        (
-            sizing.buffer_len(0),
-            sizing.buffer_len(2),
-            sizing.buffer_len(3),
-        )
+        let lengths = wrap_iov_length(context, &sizing, confidential, qop)?;
+        (lengths.lengths[0], lengths.lengths[2], lengths.lengths[3])
     };
     let mut header = vec![0u8; header_len];
     let mut padding = vec![0u8; padding_len];

@@ -30,54 +30,63 @@ use crate::message::VerifyMic;
 #[doc(alias = "gss_get_mic_iov")]
 pub fn get_mic_iov(context: &mut SecContext, iov: &mut Iov<'_>, qop: Option<u32>) -> Result<()> {
     require("gss_get_mic_iov", context)?;
-    check(iov, "gss_get_mic_iov", true)?;
+    prepare(iov, "gss_get_mic_iov", true)?;
     #[cfg(gss_has = "iov_mic")]
     {
-        mic_call(
+        let result = mic_call(
             "gss_get_mic_iov",
             crate::sys::gss_get_mic_iov,
             context,
             iov,
             qop,
-        )
+        );
+        let settled = iov.settle("gss_get_mic_iov");
+        result.and(settled)
     }
     #[cfg(not(gss_has = "iov_mic"))]
     unavailable!("gss_get_mic_iov", context, iov, qop)
 }
 
-/// Sets the length the mic-token buffer (an empty one) needs.
+/// The length the mic-token buffer needs for a MIC over the IOV's data and sign-only buffers.
+///
+/// Unlike the C call, this does not write the length into `iov`: it sizes a copy and returns
+/// the length (see [`dce::wrap_iov_length`](crate::ext::dce::wrap_iov_length) for why).
 #[doc(alias = "gss_get_mic_iov_length")]
 pub fn get_mic_iov_length(
     context: &mut SecContext,
-    iov: &mut Iov<'_>,
+    iov: &Iov<'_>,
     qop: Option<u32>,
-) -> Result<()> {
+) -> Result<usize> {
     require("gss_get_mic_iov_length", context)?;
-    check(iov, "gss_get_mic_iov_length", false)?;
+    let mut sizing = iov.for_lengths();
+    prepare(&mut sizing, "gss_get_mic_iov_length", false)?;
     #[cfg(gss_has = "iov_mic")]
     {
         mic_call(
             "gss_get_mic_iov_length",
             crate::sys::gss_get_mic_iov_length,
             context,
-            iov,
+            &mut sizing,
             qop,
-        )
+        )?;
+        Ok(sizing
+            .position(IovBufferType::MicToken)
+            .map_or(0, |i| sizing.buffer_len(i)))
     }
     #[cfg(not(gss_has = "iov_mic"))]
-    unavailable!("gss_get_mic_iov_length", context, iov, qop)
+    unavailable!("gss_get_mic_iov_length", context, sizing, qop)
 }
 
 /// Verifies the MIC in the IOV's mic-token buffer over its data and sign-only buffers.
 #[doc(alias = "gss_verify_mic_iov")]
 pub fn verify_mic_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<VerifyMic> {
     require("gss_verify_mic_iov", context)?;
-    check(iov, "gss_verify_mic_iov", false)?;
+    prepare(iov, "gss_verify_mic_iov", false)?;
     #[cfg(gss_has = "iov_mic")]
     {
         let mut qop = 0;
         let count = iov.count();
-        let supplementary = crate::call("gss_verify_mic_iov", |minor| {
+        let result = crate::call("gss_verify_mic_iov", |minor| {
             // SAFETY: valid handle (exclusive); every buffer is only read.
             unsafe {
                 crate::sys::gss_verify_mic_iov(
@@ -88,7 +97,10 @@ pub fn verify_mic_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<Ver
                     count,
                 )
             }
-        })?;
+        });
+        let settled = iov.settle("gss_verify_mic_iov");
+        let supplementary = result?;
+        settled?;
         Ok(VerifyMic { qop, supplementary })
     }
     #[cfg(not(gss_has = "iov_mic"))]
@@ -105,7 +117,7 @@ type MicIovFn = unsafe extern "C" fn(
     core::ffi::c_int,
 ) -> crate::sys::OM_uint32;
 
-/// Calls `gss_get_mic_iov` or `gss_get_mic_iov_length` (the IOV checked by the caller).
+/// Calls `gss_get_mic_iov` or `gss_get_mic_iov_length` on a prepared IOV.
 #[cfg(gss_has = "iov_mic")]
 fn mic_call(
     function: &'static str,
@@ -116,9 +128,10 @@ fn mic_call(
 ) -> Result<()> {
     let count = iov.count();
     crate::call(function, |minor| {
-        // SAFETY: valid handle (exclusive); data buffers are only read; the mic-token buffer
-        // is writable caller memory, library-allocated (released on drop), or only gets a
-        // length.
+        // SAFETY: valid handle (exclusive); the IOV was prepared: data buffers are only
+        // read; the mic-token buffer is writable caller memory of its length, flagged
+        // ALLOCATE (released by the IOV), or empty with length 0 (the call fails, or a
+        // length call writes only the length into its private copy).
         unsafe {
             f(
                 minor,
@@ -132,12 +145,12 @@ fn mic_call(
     Ok(())
 }
 
-fn check(iov: &Iov<'_>, function: &'static str, writes_mic: bool) -> Result<()> {
+fn prepare(iov: &mut Iov<'_>, function: &'static str, writes_mic: bool) -> Result<()> {
     if iov.position(IovBufferType::MicToken).is_none() {
         return Err(crate::Error::invalid_input(
             function,
             "the IOV has no mic-token buffer",
         ));
     }
-    iov.check_for_mic(function, writes_mic)
+    iov.prepare_for_mic(function, writes_mic)
 }

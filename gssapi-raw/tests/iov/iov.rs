@@ -57,12 +57,13 @@ pub(crate) fn wrap_iov_with_caller_buffers_and_associated_data() -> TestResult {
             .push_mut(T::Data, &mut data)
             .push_empty(T::Padding)
             .push_empty(T::Trailer);
-        check!(dce::wrap_iov_length(&mut e.initiator, &mut sizing, true, None).map_err(fail)?);
-        (
-            sizing.buffer_len(0),
-            sizing.buffer_len(3),
-            sizing.buffer_len(4),
-        )
+        let lengths = dce::wrap_iov_length(&mut e.initiator, &sizing, true, None).map_err(fail)?;
+        check!(lengths.encrypted);
+        check!(lengths.lengths[2] == 1000 && lengths.lengths[1] == associated.len());
+        check!(lengths.of(T::Header) == lengths.lengths[0]);
+        // The list itself is left as it was pushed.
+        check!(sizing.buffer_len(0) == 0 && sizing.bytes(0).is_empty());
+        (lengths.lengths[0], lengths.lengths[3], lengths.lengths[4])
     };
     check!(hl > 0 && tl > 0, "header {hl}, trailer {tl}");
     let (mut h, mut p, mut t) = (vec![0; hl], vec![0; pl], vec![0; tl]);
@@ -241,9 +242,11 @@ pub(crate) fn mic_iov() -> TestResult {
     // Caller-sized MIC buffer.
     let mut sizing = Iov::new();
     sizing.push_ref(T::Data, &body).push_empty(T::MicToken);
-    iov_mic::get_mic_iov_length(&mut e.initiator, &mut sizing, None).map_err(fail)?;
-    let len = sizing.buffer_len(1);
-    check!(len > 0);
+    let len = iov_mic::get_mic_iov_length(&mut e.initiator, &sizing, None).map_err(fail)?;
+    check!(len > 0 && sizing.buffer_len(1) == 0);
+    // Signing through the sized list fails cleanly: its mic-token buffer has no memory.
+    let err = iov_mic::get_mic_iov(&mut e.initiator, &mut sizing, None).unwrap_err();
+    check!(err.routine().is_some(), "{err:?}");
     drop(sizing);
     let mut exact = vec![0u8; len];
     let mut iov = Iov::new();
@@ -353,5 +356,84 @@ pub(crate) fn failed_unwraps_leave_no_unverified_plaintext() -> TestResult {
         check!(err.routine().is_some(), "{err:?}");
     }
     check!(data != original);
+    Ok(())
+}
+
+/// Regression (issue 7): on MIT, `gss_wrap_iov_length` used to write lengths into buffers
+/// pushed empty, and passing the same list to `gss_wrap_iov` then made the library write the
+/// header through a null pointer (SIGSEGV). Now the length call sizes a copy, and a wrap of a
+/// list whose header has no memory is a typed failure.
+pub(crate) fn length_call_then_wrap_on_the_same_list() -> TestResult {
+    let mut e = ctx()?;
+    let mut data = vec![1u8; 32];
+    let mut iov = Iov::new();
+    iov.push_empty(T::Header)
+        .push_mut(T::Data, &mut data)
+        .push_empty(T::Padding)
+        .push_empty(T::Trailer);
+    let lengths = dce::wrap_iov_length(&mut e.initiator, &iov, true, None).map_err(fail)?;
+    check!(
+        lengths.of(T::Header) > 0 && lengths.of(T::Trailer) > 0,
+        "{lengths:?}"
+    );
+    let err = dce::wrap_iov(&mut e.initiator, &mut iov, true, None).unwrap_err();
+    check!(err.routine().is_some(), "{err:?}");
+    for i in 0..iov.len() {
+        check!(i == 1 || iov.bytes(i).is_empty(), "buffer {i}: {iov:?}");
+    }
+    drop(iov);
+    // Caller memory shorter than the library wants: refused by the library, not overrun, and
+    // `bytes` never reports more than was lent.
+    let mut short = [0u8; 0];
+    let mut data = vec![1u8; 32];
+    let mut iov = Iov::new();
+    iov.push_mut(T::Header, &mut short)
+        .push_mut(T::Data, &mut data)
+        .push_alloc(T::Trailer);
+    let err = dce::wrap_iov(&mut e.initiator, &mut iov, true, None).unwrap_err();
+    check!(err.routine().is_some(), "{err:?}");
+    check!(iov.bytes(0).is_empty());
+    Ok(())
+}
+
+/// Regression (issue 7): reusing a list whose ALLOCATE buffers were filled by an earlier call
+/// used to leak them (valgrind's definite-leak check fails the suite if it comes back); each
+/// call now starts from the list as pushed, releasing what the previous one allocated.
+pub(crate) fn reused_list_releases_and_reallocates() -> TestResult {
+    let mut e = ctx()?;
+    let original = b"wrapped twice through one list".to_vec();
+    let mut data = original.clone();
+    let mut iov = Iov::new();
+    iov.push_alloc(T::Header)
+        .push_mut(T::Data, &mut data)
+        .push_alloc(T::Padding)
+        .push_alloc(T::Trailer);
+    dce::wrap_iov(&mut e.initiator, &mut iov, false, None).map_err(fail)?;
+    let first = (iov.bytes(0).to_vec(), iov.bytes(3).to_vec());
+    // Integrity only: the data is unchanged, so the second wrap signs the same bytes with the
+    // next sequence number.
+    dce::wrap_iov(&mut e.initiator, &mut iov, false, None).map_err(fail)?;
+    check!(iov.is_allocated(0) && iov.is_allocated(3));
+    let second = (iov.bytes(0).to_vec(), iov.bytes(3).to_vec());
+    check!(
+        first != second,
+        "a second token, with its own sequence number"
+    );
+    drop(iov);
+    for (header, trailer) in [first, second] {
+        let mut token = header;
+        token.extend_from_slice(&data);
+        token.extend_from_slice(&trailer);
+        let plain = message::unwrap(&mut e.acceptor, &token).map_err(fail)?;
+        check!(*plain.message == original[..]);
+    }
+    // The same for a MIC list (MIT).
+    if ext::is_supported("iov_mic") {
+        let mut iov = Iov::new();
+        iov.push_ref(T::Data, &original).push_alloc(T::MicToken);
+        iov_mic::get_mic_iov(&mut e.initiator, &mut iov, None).map_err(fail)?;
+        iov_mic::get_mic_iov(&mut e.initiator, &mut iov, None).map_err(fail)?;
+        check!(iov.is_allocated(1) && !iov.bytes(1).is_empty());
+    }
     Ok(())
 }

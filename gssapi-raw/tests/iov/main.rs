@@ -17,6 +17,8 @@ fn main() {
         iov::mic_iov,
         iov::bad_inputs,
         iov::failed_unwraps_leave_no_unverified_plaintext,
+        iov::length_call_then_wrap_on_the_same_list,
+        iov::reused_list_releases_and_reallocates,
     ];
     common::run(tests, |_| {});
 }
