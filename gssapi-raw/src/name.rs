@@ -76,13 +76,71 @@ impl Drop for Name {
     }
 }
 
+/// The handle only: `Debug` never calls into the library (a broken name must be printable,
+/// and formatting must not race with other threads' calls). [`display_name`] shows the text.
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match display_name(self) {
-            Ok(d) => write!(f, "Name({:?})", String::from_utf8_lossy(&d.name)),
-            Err(_) => write!(f, "Name({:p})", self.handle),
-        }
+        write!(f, "Name({:p})", self.handle)
     }
+}
+
+/// NegoEx (`1.3.6.1.4.1.311.2.2.30`), the other negotiation pseudo-mechanism.
+const NEGOEX: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x1e];
+
+/// Whether `mech` is a negotiation pseudo-mechanism that the linked library cannot hold a
+/// mechanism name for. Heimdal (7.8) builds a name for SPNEGO that is not one: displaying it
+/// fails or reads freed memory, and releasing it aborts (`free(): invalid pointer`). MIT keeps
+/// such names as ordinary union names.
+fn unusable_name_mech(mech: &[u8]) -> bool {
+    cfg!(gss_impl = "heimdal") && (mech == crate::sys::oids::GSS_MECH_SPNEGO || mech == NEGOEX)
+}
+
+/// Checks an exported name token (RFC 2743 section 3.2) exactly before the library parses it:
+/// `04 01`, a two-byte length of the mechanism OID's DER, the DER (tag 06, its length, the
+/// value), a four-byte name length, the name, and nothing after it. For a composite export
+/// (`04 02`, RFC 6680) the same header is checked; what follows the name is the library's own
+/// format. Kerberos names are text, so a NUL byte in one is refused (MIT would parse a prefix).
+fn check_exported_name(token: &[u8], composite: bool) -> std::result::Result<(), &'static str> {
+    let tag: &[u8] = if composite {
+        &[0x04, 0x02]
+    } else {
+        &[0x04, 0x01]
+    };
+    if token.len() < 4 || &token[..2] != tag {
+        return Err("an exported name starts with 04 01 (04 02 for a composite name) and a length");
+    }
+    let oid_len = usize::from(u16::from_be_bytes([token[2], token[3]]));
+    let Some(der) = token.get(4..4 + oid_len) else {
+        return Err("the exported name is shorter than its mechanism OID length");
+    };
+    let oid = match der {
+        [0x06, len, value @ ..] if usize::from(*len) == value.len() && *len < 0x80 => value,
+        _ => return Err("the mechanism OID of the exported name is not one DER OID"),
+    };
+    if oid.is_empty() {
+        return Err("the mechanism OID of the exported name is empty");
+    }
+    let rest = &token[4 + oid_len..];
+    let Some((len, name)) = rest.split_first_chunk::<4>() else {
+        return Err("the exported name has no name length");
+    };
+    let name_len = u32::from_be_bytes(*len) as usize;
+    if name.len() < name_len || (!composite && name.len() != name_len) {
+        return Err("the exported name's length does not match the bytes that follow");
+    }
+    let kerberos = [
+        crate::sys::oids::GSS_MECH_KRB5,
+        crate::sys::oids::GSS_MECH_KRB5_OLD,
+        crate::sys::oids::GSS_MECH_KRB5_WRONG,
+        crate::sys::oids::GSS_MECH_IAKERB,
+    ];
+    if kerberos.contains(&oid) && name[..name_len].contains(&0) {
+        return Err("a Kerberos exported name must not contain a NUL byte");
+    }
+    if unusable_name_mech(oid) {
+        return Err("this library cannot import a name exported for a negotiation mechanism");
+    }
+    Ok(())
 }
 
 /// The result of [`display_name`] (python-gssapi: `DisplayNameResult`).
@@ -101,8 +159,22 @@ pub struct DisplayName {
 /// C code that later reads the name as a string would see a shorter, different name. Such input
 /// is a `BadName` error ([`Origin::Input`](crate::Origin::Input)) without a library call. The
 /// binary name types (exported names, machine uids, certificates) take any bytes.
+///
+/// An exported name ([`name_type::EXPORT`]) is checked against RFC 2743's format exactly
+/// before the library sees it (MIT 1.20 aborts the process on one trailing byte): a bad one is
+/// a `BadName` error without a library call. A composite export
+/// ([`name_type::COMPOSITE_EXPORT`]) gets the same check of its header, but the attributes after
+/// the name are in the library's private format, which the libraries do not defend (MIT 1.20
+/// overflows the heap on a large PAC length): import composite names only from a trusted
+/// source.
 #[doc(alias = "gss_import_name")]
 pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
+    if let Some(t) = name_type
+        && (t == &name_type::EXPORT || t == &name_type::COMPOSITE_EXPORT)
+        && let Err(why) = check_exported_name(name, t == &name_type::COMPOSITE_EXPORT)
+    {
+        return Err(Error::rejected("gss_import_name", sys::GSS_S_BAD_NAME, why));
+    }
     // A branch-free scan the compiler vectorizes: cheaper than memchr's setup for the short
     // names of the common case, and still linear for long ones.
     let has_nul = name.iter().fold(false, |found, &b| found | (b == 0));
@@ -163,8 +235,19 @@ pub fn compare_name(name1: &Name, name2: &Name) -> Result<bool> {
 }
 
 /// A mechanism name (MN) for `name` under `mech`.
+///
+/// On Heimdal, a negotiation pseudo-mechanism (SPNEGO, NegoEx) is refused with a `BadMech`
+/// error before the call: Heimdal 7.8 returns a name for it that cannot be displayed or
+/// released. Canonicalize to the mechanism SPNEGO would negotiate (Kerberos) instead.
 #[doc(alias = "gss_canonicalize_name")]
 pub fn canonicalize_name(name: &Name, mech: &Oid) -> Result<Name> {
+    if unusable_name_mech(mech.as_bytes()) {
+        return Err(Error::rejected(
+            "gss_canonicalize_name",
+            sys::GSS_S_BAD_MECH,
+            "this library cannot make a mechanism name for a negotiation mechanism",
+        ));
+    }
     let mut out = Name::null();
     call("gss_canonicalize_name", |minor| {
         // SAFETY: valid handle and OID; the output handle is owned by `out`.

@@ -170,6 +170,72 @@ pub(crate) fn import_name_bad_inputs() -> TestResult {
     Ok(())
 }
 
+fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Regression (issue 7): exported names are checked against RFC 2743 section 3.2 before the
+/// library parses them. MIT 1.20 aborted the process (an assertion in krb5_gss_import_name)
+/// on a Kerberos export token with one trailing byte.
+pub(crate) fn exported_names_are_checked_exactly() -> TestResult {
+    let bad_input = |token: &[u8], what: &str| -> TestResult {
+        let err = name::import_name(token, Some(&name_type::EXPORT)).unwrap_err();
+        check!(
+            err.is(ErrorKind::BadName) && err.origin() == Origin::Input,
+            "{what}: {err:?}"
+        );
+        Ok(())
+    };
+    bad_input(
+        &unhex("0401000b06092a864886f7120102020000000061"),
+        "MIT's assertion",
+    )?;
+    let mn = name::canonicalize_name(&crate::host(), &mech_type::KERBEROS).map_err(fail)?;
+    let good = name::export_name(&mn).map_err(fail)?.to_vec();
+    check!(name::import_name(&good, Some(&name_type::EXPORT)).is_ok());
+    // Every truncation, and every trailing byte.
+    for cut in 0..good.len() {
+        bad_input(&good[..cut], &format!("cut at {cut}"))?;
+    }
+    for extra in [0u8, 0x61, 0xff] {
+        let mut long = good.clone();
+        long.push(extra);
+        bad_input(&long, "trailing byte")?;
+    }
+    // Each field wrong in turn.
+    let oid_len = usize::from(u16::from_be_bytes([good[2], good[3]]));
+    let mut cases = Vec::new();
+    let mut t = good.clone();
+    t[1] = 0x02; // the composite tag under the plain name type
+    cases.push(("tag", t));
+    let mut t = good.clone();
+    t[4] = 0x04; // not an OID
+    cases.push(("oid tag", t));
+    let mut t = good.clone();
+    t[5] += 1; // the OID's own length disagrees with the header's
+    cases.push(("oid length", t));
+    let mut t = good.clone();
+    t[4 + oid_len + 3] += 1; // the name length is one too long
+    cases.push(("name length", t));
+    let mut t = good.clone();
+    let last = t.len() - 1;
+    t[last - 4] = 0; // a NUL inside the Kerberos principal
+    cases.push(("nul", t));
+    for (what, token) in cases {
+        bad_input(&token, what)?;
+    }
+    // The composite type checks its header the same way.
+    let err = name::import_name(&good[..6], Some(&name_type::COMPOSITE_EXPORT)).unwrap_err();
+    check!(
+        err.is(ErrorKind::BadName) && err.origin() == Origin::Input,
+        "{err:?}"
+    );
+    Ok(())
+}
+
 pub(crate) fn garbage_to_import_sec_context() -> TestResult {
     for token in [&b""[..], b"garbage", &[0xff; 64], &[0u8; 4096]] {
         let err = context::import_sec_context(token).unwrap_err();

@@ -1,6 +1,7 @@
 //! Names, credentials and mechanism inquiries against the realm.
 
 use crate::{TestResult, check, fail, heimdal, realm, service};
+use gssapi_raw::Origin;
 use gssapi_raw::{CredUsage, ErrorKind, OidSet, cred, mech_type, misc, name, name_type};
 
 fn text(buf: &[u8]) -> String {
@@ -209,5 +210,42 @@ pub(crate) fn duplicate_names_from_contexts() -> TestResult {
             );
         }
     }
+    Ok(())
+}
+
+/// Regression (issue 7): on Heimdal a name canonicalized to SPNEGO (or imported from a name
+/// exported for SPNEGO) could not be displayed, and dropping it aborted the process with
+/// `free(): invalid pointer`. Heimdal now refuses both with typed errors; MIT holds such names.
+pub(crate) fn canonicalize_to_negotiation_mechanisms() -> TestResult {
+    let svc = service("host@localhost");
+    // MIT's export of the SPNEGO name for host@localhost.
+    let mut exported = vec![0x04, 0x01, 0x00, 0x08, 0x06, 0x06];
+    exported.extend_from_slice(mech_type::SPNEGO.as_bytes());
+    exported.extend_from_slice(&14u32.to_be_bytes());
+    exported.extend_from_slice(b"host@localhost");
+    let canonical = name::canonicalize_name(&svc, &mech_type::SPNEGO);
+    let imported = name::import_name(&exported, Some(&name_type::EXPORT));
+    if heimdal() {
+        let err = canonical.unwrap_err();
+        check!(
+            err.is(ErrorKind::BadMechanism) && err.origin() == Origin::Input,
+            "{err:?}"
+        );
+        let err = imported.unwrap_err();
+        check!(
+            err.is(ErrorKind::BadName) && err.origin() == Origin::Input,
+            "{err:?}"
+        );
+    } else {
+        let mn = canonical.map_err(fail)?;
+        check!(text(&name::display_name(&mn).map_err(fail)?.name) == "host@localhost");
+        check!(*name::export_name(&mn).map_err(fail)? == exported[..]);
+        let back = imported.map_err(fail)?;
+        let shown = text(&name::display_name(&back).map_err(fail)?.name);
+        check!(shown == "host@localhost", "{shown}");
+        check!(name::duplicate_name(&back).is_ok());
+    }
+    // Debug shows the handle and never calls the library.
+    check!(format!("{svc:?}").starts_with("Name(0x"), "{svc:?}");
     Ok(())
 }
