@@ -160,6 +160,23 @@ pub(crate) fn input(bytes: &[u8]) -> sys::gss_buffer_desc {
     }
 }
 
+/// Refuses text that the library reads as a C string: with an interior NUL it would see only
+/// the part before it (MIT authenticates `"pw\0junk"` as `"pw"`), so such input is an
+/// [`Origin::Input`](crate::Origin::Input) error before any call.
+pub(crate) fn no_interior_nul(
+    function: &'static str,
+    what: &str,
+    bytes: &[u8],
+) -> crate::Result<()> {
+    if bytes.contains(&0) {
+        return Err(crate::Error::invalid_input(
+            function,
+            &format!("{what} must not contain a NUL byte"),
+        ));
+    }
+    Ok(())
+}
+
 /// An input descriptor for an optional input: `None` becomes the empty buffer.
 pub(crate) fn input_opt(bytes: Option<&[u8]>) -> sys::gss_buffer_desc {
     input(bytes.unwrap_or(&[]))

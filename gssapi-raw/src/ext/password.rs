@@ -23,6 +23,9 @@ fn wiped_copy(password: &[u8]) -> Zeroizing<Vec<u8>> {
 }
 
 /// Acquires credentials for `name` by authenticating with `password`.
+///
+/// The libraries use the password as a C string, so one with a NUL byte is refused
+/// ([`Origin::Input`](crate::Origin::Input)) rather than cut short.
 #[doc(alias = "gss_acquire_cred_with_password")]
 pub fn acquire_cred_with_password(
     name: &Name,
@@ -31,6 +34,7 @@ pub fn acquire_cred_with_password(
     mechs: Option<&OidSet>,
     usage: CredUsage,
 ) -> Result<AcquireCred> {
+    crate::buffer::no_interior_nul("gss_acquire_cred_with_password", "a password", password)?;
     #[cfg(gss_has = "password")]
     {
         use crate::types::lifetime_in;
@@ -70,6 +74,8 @@ pub fn acquire_cred_with_password(
 }
 
 /// Adds a credential element for `name`, authenticated with `password`, to a copy of `input`.
+///
+/// A password with a NUL byte is refused, as for [`acquire_cred_with_password`].
 #[doc(alias = "gss_add_cred_with_password")]
 #[allow(clippy::too_many_arguments)]
 pub fn add_cred_with_password(
@@ -81,6 +87,7 @@ pub fn add_cred_with_password(
     init_lifetime: Option<u32>,
     accept_lifetime: Option<u32>,
 ) -> Result<AddCred> {
+    crate::buffer::no_interior_nul("gss_add_cred_with_password", "a password", password)?;
     #[cfg(gss_has = "password_add")]
     {
         use crate::cred::opt_cred;

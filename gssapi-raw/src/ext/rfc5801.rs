@@ -55,6 +55,7 @@ pub fn inquire_saslname_for_mech(mech: &Oid) -> Result<InquireSaslNameForMech> {
 /// The mechanism of a SASL mechanism name.
 #[doc(alias = "gss_inquire_mech_for_saslname")]
 pub fn inquire_mech_for_saslname(sasl_name: &[u8]) -> Result<Oid> {
+    crate::buffer::no_interior_nul("gss_inquire_mech_for_saslname", "a SASL name", sasl_name)?;
     #[cfg(gss_has = "rfc5801")]
     {
         let mut input = crate::buffer::input(sasl_name);

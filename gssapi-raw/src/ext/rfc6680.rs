@@ -48,6 +48,7 @@ pub struct GetNameAttribute {
 /// An attribute name as the library gets it: the bytes with their length, followed by a NUL
 /// that is not counted. MIT's PAC attribute code (`urn:mspac:...`) parses the name with
 /// `strtoul`, which reads until a non-digit: without the terminator it reads past the buffer.
+/// (A name with a NUL byte inside is refused before this: the library would read a prefix.)
 #[cfg(gss_has = "rfc6680")]
 fn attr_name(attr: &[u8]) -> Vec<u8> {
     let mut owned = Vec::with_capacity(attr.len() + 1);
@@ -127,6 +128,7 @@ pub fn inquire_name(name: &Name) -> Result<InquireName> {
 /// Every value of attribute `attr` (looping on the C call's `more` state).
 #[doc(alias = "gss_get_name_attribute")]
 pub fn get_name_attribute(name: &Name, attr: &[u8]) -> Result<GetNameAttribute> {
+    crate::buffer::no_interior_nul("gss_get_name_attribute", "an attribute name", attr)?;
     #[cfg(gss_has = "rfc6680")]
     {
         let attr = attr_name(attr);
@@ -181,6 +183,7 @@ pub fn set_name_attribute(
     values: &[&[u8]],
     complete: bool,
 ) -> Result<()> {
+    crate::buffer::no_interior_nul("gss_set_name_attribute", "an attribute name", attr)?;
     #[cfg(gss_has = "rfc6680")]
     {
         let attr = attr_name(attr);
@@ -210,6 +213,7 @@ pub fn set_name_attribute(
 /// Removes attribute `attr` and its values.
 #[doc(alias = "gss_delete_name_attribute")]
 pub fn delete_name_attribute(name: &mut Name, attr: &[u8]) -> Result<()> {
+    crate::buffer::no_interior_nul("gss_delete_name_attribute", "an attribute name", attr)?;
     #[cfg(gss_has = "rfc6680")]
     {
         let attr = attr_name(attr);

@@ -420,3 +420,74 @@ pub(crate) fn set_neg_mechs_restricts_spnego() -> TestResult {
     check!(err.routine().is_some(), "{err:?}");
     Ok(())
 }
+
+/// Regression (issue 7): every input that the libraries read as a C string is refused with a
+/// typed error when it holds a NUL byte. MIT used to authenticate `"<password>\0junk"` as
+/// `"<password>"`.
+pub(crate) fn c_string_inputs_with_nul_are_refused() -> TestResult {
+    let refused = |err: gssapi_raw::Error, what: &str| -> TestResult {
+        check!(
+            err.origin() == Origin::Input && err.to_string().contains("NUL"),
+            "{what}: {err:?}"
+        );
+        Ok(())
+    };
+    let bob = principal(&format!("{BOB}@{}", realm().realm_name()));
+    let mut padded = BOB_PASSWORD.as_bytes().to_vec();
+    padded.extend_from_slice(b"\0junk");
+    let err = password::acquire_cred_with_password(&bob, &padded, None, None, CredUsage::Initiate)
+        .unwrap_err();
+    refused(err, "acquire_cred_with_password")?;
+    let err = password::add_cred_with_password(
+        None,
+        &bob,
+        &mech_type::KERBEROS,
+        &padded,
+        CredUsage::Initiate,
+        None,
+        None,
+    )
+    .unwrap_err();
+    refused(err, "add_cred_with_password")?;
+    // RFC 6680 attribute names.
+    let mut named = principal(&format!("{BOB}@{}", realm().realm_name()));
+    let attr = b"urn:mspac:\0client-info";
+    refused(
+        gssapi_raw::ext::rfc6680::get_name_attribute(&named, attr).unwrap_err(),
+        "get_name_attribute",
+    )?;
+    refused(
+        gssapi_raw::ext::rfc6680::set_name_attribute(&mut named, attr, &[b"v"], true).unwrap_err(),
+        "set_name_attribute",
+    )?;
+    refused(
+        gssapi_raw::ext::rfc6680::delete_name_attribute(&mut named, attr).unwrap_err(),
+        "delete_name_attribute",
+    )?;
+    // SASL names, local user names, ccache names.
+    refused(
+        gssapi_raw::ext::rfc5801::inquire_mech_for_saslname(b"GS2-KRB5\0junk").unwrap_err(),
+        "inquire_mech_for_saslname",
+    )?;
+    refused(
+        gssapi_raw::ext::localname::userok(&bob, "bob\0root").unwrap_err(),
+        "userok",
+    )?;
+    refused(
+        gssapi_raw::ext::krb5::krb5_ccache_name(Some("MEMORY:a\0b")).unwrap_err(),
+        "krb5_ccache_name",
+    )?;
+    // Text name types and credential-store values (the checks of import_name and CredStore).
+    refused(
+        name::import_name(b"bob\0root", Some(&name_type::USER)).unwrap_err(),
+        "import_name",
+    )?;
+    if ext::is_supported("cred_store") {
+        let store = CredStore::new().ccache("MEMORY:a\0b");
+        let err =
+            cred_store::acquire_cred_from(Some(&store), None, None, None, CredUsage::Initiate)
+                .unwrap_err();
+        refused(err, "cred store")?;
+    }
+    Ok(())
+}

@@ -46,6 +46,7 @@ fn main() {
         creds::store_cred_default_store,
         creds::export_import_cred,
         creds::password_acquisition,
+        creds::c_string_inputs_with_nul_are_refused,
         creds::s4u2self,
         creds::set_neg_mechs_restricts_spnego,
         krb5::session_key_and_ggf,
