@@ -81,16 +81,60 @@ pub fn inquire_cred_by_oid(cred: &Cred, oid: &Oid) -> Result<BufferSet> {
     unavailable!("gss_inquire_cred_by_oid", cred, oid)
 }
 
-/// Sets an option, selected by `oid`, on a context.
+/// The credential options whose value is plain data (or ignored), which [`set_cred_option`]
+/// accepts: [`oids::KRB5_CRED_NO_CI_FLAGS_X`] (MIT and Heimdal ignore the value).
+pub const SAFE_CRED_OPTIONS: &[&Oid] = &[&oids::KRB5_CRED_NO_CI_FLAGS_X];
+
+/// The context options whose value is plain data, which [`set_sec_context_option`] accepts.
+///
+/// None is known: the options MIT 1.20 and Heimdal 7.8 define read their value as a structure
+/// of pointers (`GSS_KRB5_CCACHE_NAME`, `GSS_KRB5_SEND_TO_KDC_X`, ...), as an unterminated C
+/// string (`GSS_KRB5_REGISTER_ACCEPTOR_IDENTITY`), or change process-wide state. Use the typed
+/// functions of [`krb5`](crate::ext::krb5) for those, or
+/// [`set_sec_context_option_unchecked`] with the value the mechanism defines.
+pub const SAFE_CONTEXT_OPTIONS: &[&Oid] = &[];
+
+fn refuse_unlisted(function: &'static str, oid: &Oid, allowed: &[&Oid]) -> Result<()> {
+    if allowed.contains(&oid) {
+        return Ok(());
+    }
+    Err(crate::Error::invalid_input(
+        function,
+        "the mechanism may read this option's value as pointers: only the listed options are \
+         safe to set with bytes (see the `_unchecked` variant)",
+    ))
+}
+
+/// Sets an option, selected by `oid`, on a context: only an option of
+/// [`SAFE_CONTEXT_OPTIONS`], since mechanisms read most option values as C structures of
+/// pointers (safe code could otherwise make the library follow any address). Any other OID is
+/// an [`Origin::Input`](crate::Origin::Input) error before the call.
 #[doc(alias = "gss_set_sec_context_option")]
 pub fn set_sec_context_option(context: &mut SecContext, oid: &Oid, value: &[u8]) -> Result<()> {
+    refuse_unlisted("gss_set_sec_context_option", oid, SAFE_CONTEXT_OPTIONS)?;
+    // SAFETY: the OID is one whose value is plain data.
+    unsafe { set_sec_context_option_unchecked(context, oid, value) }
+}
+
+/// Sets any option on a context, as the C call does.
+///
+/// # Safety
+///
+/// `value` must be what the mechanism that handles `oid` expects for it: for many options a
+/// C structure whose pointers must be valid for the call (see the mechanism's source).
+#[doc(alias = "gss_set_sec_context_option")]
+pub unsafe fn set_sec_context_option_unchecked(
+    context: &mut SecContext,
+    oid: &Oid,
+    value: &[u8],
+) -> Result<()> {
     crate::context::require("gss_set_sec_context_option", context)?;
     #[cfg(gss_has = "ggf")]
     {
         let mut input = crate::buffer::input(value);
         crate::call("gss_set_sec_context_option", |minor| {
             // SAFETY: the handle is ours (exclusively borrowed) and may be updated by the call;
-            // the value is only read.
+            // the value is read as the caller promised it may be.
             unsafe {
                 crate::sys::gss_set_sec_context_option(
                     minor,
@@ -106,16 +150,32 @@ pub fn set_sec_context_option(context: &mut SecContext, oid: &Oid, value: &[u8])
     unavailable!("gss_set_sec_context_option", context, oid, value)
 }
 
-/// Sets an option, selected by `oid`, on credentials (e.g.
-/// [`oids::KRB5_CRED_NO_CI_FLAGS_X`] with an empty value).
+/// Sets an option, selected by `oid`, on credentials: only an option of
+/// [`SAFE_CRED_OPTIONS`] (e.g. [`oids::KRB5_CRED_NO_CI_FLAGS_X`] with an empty value), for the
+/// reason given at [`set_sec_context_option`]. Any other OID is an
+/// [`Origin::Input`](crate::Origin::Input) error before the call.
 #[doc(alias = "gss_set_cred_option")]
 pub fn set_cred_option(cred: &mut Cred, oid: &Oid, value: &[u8]) -> Result<()> {
+    refuse_unlisted("gss_set_cred_option", oid, SAFE_CRED_OPTIONS)?;
+    // SAFETY: the OID is one whose value is plain data or ignored.
+    unsafe { set_cred_option_unchecked(cred, oid, value) }
+}
+
+/// Sets any option on credentials, as the C call does.
+///
+/// # Safety
+///
+/// As for [`set_sec_context_option_unchecked`]: MIT's `GSS_KRB5_COPY_CCACHE`,
+/// `GSS_KRB5_IMPORT_CRED` and `GSS_KRB5_SET_ALLOWABLE_ENCTYPES` options, for example, read
+/// their value as pointers.
+#[doc(alias = "gss_set_cred_option")]
+pub unsafe fn set_cred_option_unchecked(cred: &mut Cred, oid: &Oid, value: &[u8]) -> Result<()> {
     #[cfg(gss_has = "set_cred_opt")]
     {
         let mut input = crate::buffer::input(value);
         crate::call("gss_set_cred_option", |minor| {
             // SAFETY: the handle is ours (exclusively borrowed) and may be updated by the call;
-            // the value is only read.
+            // the value is read as the caller promised it may be.
             unsafe {
                 crate::sys::gss_set_cred_option(minor, cred.handle_mut(), oid.as_ptr(), &mut input)
             }

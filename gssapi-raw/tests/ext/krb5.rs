@@ -27,7 +27,28 @@ pub(crate) fn session_key_and_ggf() -> TestResult {
     check!(wiped.iter().all(|b| b.iter().all(|x| *x == 0)));
     let unknown: Oid = "1.2.3.4.5.6.7".parse().unwrap();
     check!(ggf::inquire_sec_context_by_oid(&e.initiator, &unknown).is_err());
+    // The library would follow pointers in the value of most options: safe code may set only
+    // the listed ones, and anything else is refused before the call (issue 7).
     let err = ggf::set_sec_context_option(&mut e.initiator, &unknown, b"x").unwrap_err();
+    check!(err.origin() == gssapi_raw::Origin::Input, "{err:?}");
+    // Heimdal's GSS_KRB5_COPY_CCACHE_X (1.2.752.43.13.1) reads its value as a krb5_ccache.
+    let ccache_name_option: Oid = "1.2.752.43.13.1".parse().map_err(fail)?;
+    let err = ggf::set_sec_context_option(&mut e.initiator, &ccache_name_option, &[0x41; 16])
+        .unwrap_err();
+    check!(err.origin() == gssapi_raw::Origin::Input, "{err:?}");
+    let err = ggf::set_cred_option(
+        &mut cred::acquire_cred(None, None, None, CredUsage::Initiate)
+            .map_err(fail)?
+            .creds,
+        &ccache_name_option,
+        &[0x41; 16],
+    )
+    .unwrap_err();
+    check!(err.origin() == gssapi_raw::Origin::Input, "{err:?}");
+    // The unchecked form reaches the library: an unknown OID is its error.
+    // SAFETY: no mechanism handles this OID, so the value is never interpreted.
+    let err = unsafe { ggf::set_sec_context_option_unchecked(&mut e.initiator, &unknown, b"x") }
+        .unwrap_err();
     check!(err.routine().is_some(), "{err:?}");
     let empty = SecContext::new();
     let err =
