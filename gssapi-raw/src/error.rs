@@ -61,6 +61,8 @@ struct Inner {
     major_messages: Vec<String>,
     minor_messages: Vec<String>,
     token: Option<Buffer>,
+    /// The message a call verified and unwrapped before reporting the token out of sequence.
+    verified: Option<Buffer>,
     origin: Origin,
 }
 
@@ -474,6 +476,7 @@ impl Error {
             major_messages,
             minor_messages,
             token: None,
+            verified: None,
             origin: Origin::Library,
         }))
     }
@@ -488,6 +491,7 @@ impl Error {
             major_messages: vec![why.to_string()],
             minor_messages: Vec::new(),
             token: None,
+            verified: None,
             origin: Origin::Input,
         }))
     }
@@ -514,6 +518,7 @@ impl Error {
             )],
             minor_messages: Vec::new(),
             token: None,
+            verified: None,
             origin: Origin::MissingFunction,
         }))
     }
@@ -522,6 +527,42 @@ impl Error {
     pub(crate) fn with_note(mut self, note: &str) -> Error {
         self.0.major_messages.push(note.to_string());
         self
+    }
+
+    /// The error for a verified token that arrived out of sequence (duplicate, old, early or
+    /// late): its status is the supplementary bits alone, and it keeps the verified message.
+    pub(crate) fn out_of_sequence(
+        function: &'static str,
+        supplementary: Supplementary,
+        verified: Option<Buffer>,
+    ) -> Error {
+        let mut err = Error::from_status(function, supplementary.bits(), 0).with_note(
+            "the token is genuine but out of sequence (a replay, or one lost or reordered)",
+        );
+        err.0.verified = verified;
+        err
+    }
+
+    /// Whether this error is only about sequencing: the token was out of order (duplicate,
+    /// old, early, late) and no calling or routine error was reported. On MIT the token was
+    /// verified first ([`Error::verified_message`] holds what it unwrapped); Heimdal does not
+    /// verify such tokens.
+    pub fn is_sequence_problem(&self) -> bool {
+        self.routine().is_none()
+            && self.calling().is_none()
+            && self.supplementary().has_sequence_problem()
+    }
+
+    /// The message that was verified and unwrapped before the token was found out of sequence
+    /// (MIT's `gss_unwrap`, `gss_unwrap_aead`): nothing is lost if the caller decides to
+    /// accept it.
+    pub fn verified_message(&self) -> Option<&[u8]> {
+        self.0.verified.as_deref()
+    }
+
+    /// Takes the verified message out of the error.
+    pub fn take_verified_message(&mut self) -> Option<Buffer> {
+        self.0.verified.take()
     }
 
     /// Attaches the output token the failing call produced (an empty token is dropped).
@@ -667,6 +708,7 @@ impl fmt::Debug for Error {
             .field("major_messages", &self.0.major_messages)
             .field("minor_messages", &self.0.minor_messages)
             .field("token", &self.0.token.as_ref().map(|t| t.len()))
+            .field("verified", &self.0.verified.as_ref().map(|t| t.len()))
             .field("origin", &self.0.origin)
             .finish()
     }
@@ -742,6 +784,7 @@ pub fn display_status(code: u32, is_major: bool, mech: Option<&Oid>) -> Result<V
                 major_messages: vec![format!("cannot display status {code:#x}")],
                 minor_messages: Vec::new(),
                 token: None,
+                verified: None,
                 origin: Origin::Library,
             })));
         }

@@ -37,6 +37,19 @@ pub(crate) fn unverified_on_heimdal(
     Ok(())
 }
 
+/// Turns sequencing news about a verified token into an error (python-gssapi raises
+/// `DuplicateTokenError` and friends here too); the error keeps the verified message.
+pub(crate) fn in_sequence(
+    function: &'static str,
+    supplementary: Supplementary,
+    verified: Option<Buffer>,
+) -> Result<Option<Buffer>> {
+    if supplementary.has_sequence_problem() {
+        return Err(Error::out_of_sequence(function, supplementary, verified));
+    }
+    Ok(verified)
+}
+
 /// The result of [`wrap`] (python-gssapi: `WrapResult`).
 #[derive(Debug)]
 #[non_exhaustive]
@@ -58,9 +71,8 @@ pub struct Unwrap {
     pub encrypted: bool,
     /// The quality of protection the sender used.
     pub qop: u32,
-    /// Sequencing news about this token (duplicate, old, unseq, gap). With MIT the verified
-    /// message is returned whatever they say, and deciding to drop it is the caller's; Heimdal
-    /// does not verify such tokens, so there they are errors instead (see [`unwrap`]).
+    /// Sequencing news about this token (duplicate, old, unseq, gap): always empty from
+    /// [`unwrap`], which makes them errors; [`unwrap_any_order`] reports them here.
     pub supplementary: Supplementary,
 }
 
@@ -96,10 +108,25 @@ pub fn get_mic(context: &mut SecContext, message: &[u8], qop: Option<u32>) -> Re
     Ok(token)
 }
 
-/// Checks a MIC token over `message`. A bad MIC is an error (`BadMic`); sequencing problems
-/// that are not errors are reported in the result (on Heimdal they are errors: see [`unwrap`]).
+/// Checks a MIC token over `message`. A bad MIC is an error (`BadMic`), and so is a genuine
+/// token out of sequence (duplicate, old, early, late: [`Error::is_sequence_problem`]), as in
+/// python-gssapi; [`verify_mic_any_order`] reports those in the result instead.
 #[doc(alias = "gss_verify_mic")]
 pub fn verify_mic(context: &mut SecContext, message: &[u8], token: &[u8]) -> Result<VerifyMic> {
+    let verified = verify_mic_any_order(context, message, token)?;
+    in_sequence("gss_verify_mic", verified.supplementary, None)?;
+    Ok(verified)
+}
+
+/// [`verify_mic`] that reports sequencing problems in [`VerifyMic::supplementary`] instead of
+/// failing, for protocols that accept reordered or repeated messages. On Heimdal they are
+/// errors all the same: it returns before verifying such tokens.
+#[doc(alias = "gss_verify_mic")]
+pub fn verify_mic_any_order(
+    context: &mut SecContext,
+    message: &[u8],
+    token: &[u8],
+) -> Result<VerifyMic> {
     require("gss_verify_mic", context)?;
     let mut msg = input(message);
     let mut tok = input(token);
@@ -145,13 +172,27 @@ pub fn wrap(
     })
 }
 
-/// Unwraps a wrap token. Integrity failures are errors; sequencing news is in the result.
-///
-/// On Heimdal, a token out of sequence is an error carrying the supplementary bits (e.g.
-/// [`ErrorKind::TokenTooEarly`](crate::ErrorKind::TokenTooEarly)), because Heimdal returns
-/// before verifying it.
+/// Unwraps a wrap token. Integrity failures are errors, and so is a genuine token out of
+/// sequence (a replay, or one lost or reordered), as in python-gssapi (`DuplicateTokenError`,
+/// ...): check [`Error::is_sequence_problem`]. On MIT that error keeps the verified message
+/// ([`Error::verified_message`]); Heimdal returns before verifying such tokens, so there is
+/// none. [`unwrap_any_order`] reports sequencing in the result instead.
 #[doc(alias = "gss_unwrap")]
 pub fn unwrap(context: &mut SecContext, message: &[u8]) -> Result<Unwrap> {
+    let mut out = unwrap_any_order(context, message)?;
+    if out.supplementary.has_sequence_problem() {
+        let message = std::mem::take(&mut out.message);
+        in_sequence("gss_unwrap", out.supplementary, Some(message))?;
+    }
+    Ok(out)
+}
+
+/// [`unwrap`] that returns a verified token out of sequence with its
+/// [`Unwrap::supplementary`] bits instead of failing (the opt-in for protocols that accept
+/// reordered or repeated messages). On Heimdal they are errors all the same: it returns before
+/// verifying such tokens.
+#[doc(alias = "gss_unwrap")]
+pub fn unwrap_any_order(context: &mut SecContext, message: &[u8]) -> Result<Unwrap> {
     require("gss_unwrap", context)?;
     let mut msg = input(message);
     let mut out = Buffer::new();

@@ -484,22 +484,17 @@ impl SecurityContext {
     /// python-gssapi; use [`unwrap_any_order`](SecurityContext::unwrap_any_order) to receive
     /// such messages with their sequencing bits instead.
     pub fn unwrap(&mut self, token: &[u8]) -> Result<Unwrap> {
-        let detect = self.flags()?.intersects(Flags::REPLAY | Flags::SEQUENCE);
-        let out = self.unwrap_any_order(token)?;
-        if detect && out.supplementary.has_sequence_problem() {
-            return Err(Error::OutOfSequence {
-                operation: "unwrap",
-                supplementary: out.supplementary,
-                message: Some(out.message),
-            });
-        }
-        Ok(out)
+        sequenced("unwrap", message::unwrap(self.ready("unwrap")?, token))
     }
 
     /// Unwraps a message and reports sequencing problems in [`Unwrap::supplementary`] instead
-    /// of failing (the message is verified; see gssapi-raw's `unwrap` for Heimdal).
+    /// of failing (the message is verified). On Heimdal, which does not verify such tokens,
+    /// they are [`Error::OutOfSequence`] all the same, with no message.
     pub fn unwrap_any_order(&mut self, token: &[u8]) -> Result<Unwrap> {
-        Ok(message::unwrap(self.ready("unwrap")?, token)?)
+        sequenced(
+            "unwrap",
+            message::unwrap_any_order(self.ready("unwrap")?, token),
+        )
     }
 
     /// Encrypts a message; an error if the context cannot apply confidentiality.
@@ -532,16 +527,8 @@ impl SecurityContext {
     /// Checks a MIC over `message` (python-gssapi: `verify_signature`); sequencing problems are
     /// errors, as for [`unwrap`](SecurityContext::unwrap).
     pub fn verify_mic(&mut self, message: &[u8], mic: &[u8]) -> Result<()> {
-        let detect = self.flags()?.intersects(Flags::REPLAY | Flags::SEQUENCE);
-        let v = message::verify_mic(self.ready("verify_mic")?, message, mic)?;
-        if detect && v.supplementary.has_sequence_problem() {
-            return Err(Error::OutOfSequence {
-                operation: "verify_mic",
-                supplementary: v.supplementary,
-                message: None,
-            });
-        }
-        Ok(())
+        let ctx = self.ready("verify_mic")?;
+        sequenced("verify_mic", message::verify_mic(ctx, message, mic)).map(|_| ())
     }
 
     /// The largest message whose wrap token fits in `max_token_size` bytes.
@@ -640,15 +627,11 @@ impl SecurityContext {
         parts: &mut InPlaceWrap,
         data: &mut [u8],
     ) -> Result<bool> {
-        let detect = self.flags()?.intersects(Flags::REPLAY | Flags::SEQUENCE);
-        let info = dce::unwrap_parts_in_place(self.ready("unwrap_parts_in_place")?, parts, data)?;
-        if detect && info.supplementary.has_sequence_problem() {
-            return Err(Error::OutOfSequence {
-                operation: "unwrap_parts_in_place",
-                supplementary: info.supplementary,
-                message: None,
-            });
-        }
+        let ctx = self.ready("unwrap_parts_in_place")?;
+        let info = sequenced(
+            "unwrap_parts_in_place",
+            dce::unwrap_parts_in_place(ctx, parts, data),
+        )?;
         Ok(info.encrypted)
     }
 
@@ -657,15 +640,8 @@ impl SecurityContext {
     /// that was decrypted but not verified). Sequencing problems are errors, as for
     /// [`unwrap`](SecurityContext::unwrap).
     pub fn unwrap_in_place(&mut self, token: &mut [u8]) -> Result<(Range<usize>, bool)> {
-        let detect = self.flags()?.intersects(Flags::REPLAY | Flags::SEQUENCE);
-        let (range, info) = dce::unwrap_in_place(self.ready("unwrap_in_place")?, token)?;
-        if detect && info.supplementary.has_sequence_problem() {
-            return Err(Error::OutOfSequence {
-                operation: "unwrap_in_place",
-                supplementary: info.supplementary,
-                message: None,
-            });
-        }
+        let ctx = self.ready("unwrap_in_place")?;
+        let (range, info) = sequenced("unwrap_in_place", dce::unwrap_in_place(ctx, token))?;
         Ok((range, info.encrypted))
     }
 
@@ -673,4 +649,20 @@ impl SecurityContext {
     pub fn as_raw_mut(&mut self) -> &mut raw::SecContext {
         &mut self.raw
     }
+}
+
+/// One event, one error: a token out of sequence is [`Error::OutOfSequence`] on MIT (which
+/// verified it and keeps the message) and on Heimdal (which did not, so there is none).
+fn sequenced<T>(operation: &'static str, result: gssapi_raw::Result<T>) -> Result<T> {
+    result.map_err(|mut err| {
+        if err.is_sequence_problem() {
+            Error::OutOfSequence {
+                operation,
+                supplementary: err.supplementary(),
+                message: err.take_verified_message(),
+            }
+        } else {
+            Error::Gss(err)
+        }
+    })
 }

@@ -507,8 +507,22 @@ fn wrap_call(
 /// checks the token, so they could otherwise hold plaintext nobody verified. On Heimdal a
 /// sealed token with a non-zero extra count is refused before the call (its IOV unwrap
 /// overflows the trailer buffer for such tokens).
+///
+/// A genuine token out of sequence is an error ([`Error::is_sequence_problem`]), as for
+/// `message::unwrap`; on MIT the buffers then hold the verified plaintext (it is not wiped).
+/// [`unwrap_iov_any_order`] reports sequencing in the result instead.
 #[doc(alias = "gss_unwrap_iov")]
 pub fn unwrap_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<IovUnwrap> {
+    let info = unwrap_iov_any_order(context, iov)?;
+    crate::message::in_sequence("gss_unwrap_iov", info.supplementary, None)?;
+    Ok(info)
+}
+
+/// [`unwrap_iov`] that reports a verified token out of sequence in
+/// [`IovUnwrap::supplementary`] instead of failing (on Heimdal it fails all the same: it does
+/// not verify such tokens).
+#[doc(alias = "gss_unwrap_iov")]
+pub fn unwrap_iov_any_order(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<IovUnwrap> {
     require("gss_unwrap_iov", context)?;
     iov.prepare("gss_unwrap_iov", UNWRAP_WRITES, true)?;
     if iov.heimdal_unsafe_token() {
@@ -663,9 +677,26 @@ pub fn wrap_aead(
     )
 }
 
-/// Unwraps an AEAD token given the same associated data the sender used.
+/// Unwraps an AEAD token given the same associated data the sender used. A genuine token out
+/// of sequence is an error that keeps the verified message, as for `message::unwrap`.
 #[doc(alias = "gss_unwrap_aead")]
 pub fn unwrap_aead(
+    context: &mut SecContext,
+    message: &[u8],
+    associated: Option<&[u8]>,
+) -> Result<Unwrap> {
+    let mut out = unwrap_aead_any_order(context, message, associated)?;
+    if out.supplementary.has_sequence_problem() {
+        let message = std::mem::take(&mut out.message);
+        crate::message::in_sequence("gss_unwrap_aead", out.supplementary, Some(message))?;
+    }
+    Ok(out)
+}
+
+/// [`unwrap_aead`] that reports a verified token out of sequence in
+/// [`Unwrap::supplementary`] instead of failing.
+#[doc(alias = "gss_unwrap_aead")]
+pub fn unwrap_aead_any_order(
     context: &mut SecContext,
     message: &[u8],
     associated: Option<&[u8]>,

@@ -77,9 +77,19 @@ pub fn get_mic_iov_length(
     unavailable!("gss_get_mic_iov_length", context, sizing, qop)
 }
 
-/// Verifies the MIC in the IOV's mic-token buffer over its data and sign-only buffers.
+/// Verifies the MIC in the IOV's mic-token buffer over its data and sign-only buffers. A
+/// genuine token out of sequence is an error, as for `message::verify_mic`.
 #[doc(alias = "gss_verify_mic_iov")]
 pub fn verify_mic_iov(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<VerifyMic> {
+    let verified = verify_mic_iov_any_order(context, iov)?;
+    crate::message::in_sequence("gss_verify_mic_iov", verified.supplementary, None)?;
+    Ok(verified)
+}
+
+/// [`verify_mic_iov`] that reports a token out of sequence in [`VerifyMic::supplementary`]
+/// instead of failing.
+#[doc(alias = "gss_verify_mic_iov")]
+pub fn verify_mic_iov_any_order(context: &mut SecContext, iov: &mut Iov<'_>) -> Result<VerifyMic> {
     require("gss_verify_mic_iov", context)?;
     prepare(iov, "gss_verify_mic_iov", false)?;
     #[cfg(gss_has = "iov_mic")]

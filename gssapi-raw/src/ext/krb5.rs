@@ -40,12 +40,21 @@ pub const fn ticket_flag(n: u32) -> u32 {
     }
 }
 
-/// Sets the ccache the krb5 mechanism uses by default *for the whole process*, returning the
+/// Sets the ccache the krb5 mechanism uses by default **on the calling thread**, returning the
 /// previous name (MIT; Heimdal reports none). `None` restores the default (MIT only: Heimdal
 /// cannot, and gets a typed error rather than the crash its C function has for a null name).
 ///
-/// This is process-global state: prefer `cred_store::acquire_cred_from` with an explicit
-/// `ccache`, which affects only that call.
+/// Neither library makes this process-wide, whatever older documentation says:
+///
+/// - MIT keeps the name in thread-specific data (`kg_set_ccache_name`): other threads, and
+///   threads started later, keep their own default (`KRB5CCNAME` or the profile's).
+/// - Heimdal sets the default name of the calling thread's krb5 context (its krb5 mechanism
+///   keeps one context per thread, `_gsskrb5_init`), with the same effect; it reports no
+///   previous name, and its C call returns success even when the name could not be set.
+///
+/// So it is only good for code that stays on one thread, and it is invisible to async tasks
+/// that move between threads. Prefer `cred_store::acquire_cred_from` with an explicit
+/// `ccache` (or the high-level credential builder's `store`), which affects only that call.
 #[doc(alias = "gss_krb5_ccache_name")]
 pub fn krb5_ccache_name(name: Option<&str>) -> Result<Option<String>> {
     let name = name.map(std::ffi::CString::new).transpose().map_err(|_| {

@@ -36,7 +36,7 @@ fn main() {
         messages::mic_round_trip_both_directions,
         messages::flipped_mic_byte_is_bad_mic,
         messages::wrap_size_limit_fits,
-        messages::replayed_and_reordered_wrap_tokens_report_supplementary_bits,
+        messages::replayed_and_reordered_wrap_tokens_are_errors,
         messages::wrap_on_empty_context_is_no_context,
         names_creds::names_import_display_compare,
         names_creds::canonicalize_export_import_round_trip,

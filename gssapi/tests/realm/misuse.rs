@@ -83,7 +83,16 @@ pub(crate) fn mic_from_another_context() -> TestResult {
     let (_c2, mut s2, _) = handshake(None, flags(), None).map_err(fail)?;
     let mic = c1.get_mic(b"hello").map_err(fail)?;
     let err = s2.verify_mic(b"hello", &mic).unwrap_err();
-    check!(err.gss().is_some(), "{err:?}");
+    if crate::heimdal() {
+        // Heimdal checks the sequence number before the signature: the foreign token is
+        // refused as out of sequence, unverified (no message).
+        check!(
+            matches!(err, gssapi::Error::OutOfSequence { message: None, .. }),
+            "{err:?}"
+        );
+    } else {
+        check!(err.is(gssapi::ErrorKind::BadMic), "{err:?}");
+    }
     Ok(())
 }
 
