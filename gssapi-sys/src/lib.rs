@@ -57,7 +57,6 @@ mod generated {
     /// Types and functions of `gssapi/gssapi_ext.h`.
     pub mod ext {
         use super::gssapi::*;
-        use crate::uid_t;
         include!("generated/gssapi_ext.rs");
     }
     /// Types and functions of `gssapi/gssapi_krb5.h`.
@@ -76,7 +75,6 @@ mod generated {
     }
     pub mod ext {
         use super::gssapi::*;
-        use crate::uid_t;
         include!(concat!(env!("OUT_DIR"), "/gssapi_ext.rs"));
     }
     pub mod krb5 {
@@ -86,8 +84,27 @@ mod generated {
     }
 }
 
+/// Functions (and the krb5 types) whose C declarations differ between MIT krb5 and Heimdal,
+/// declared as the library being linked declares them. The names are the same on both, so
+/// callers compile against either; the argument types are what that library's headers say
+/// (mostly `gss_const_*` handles on Heimdal where MIT takes mutable ones, which Rust coerces to
+/// implicitly). `tests/abi.rs` checks every prototype of the crate against the installed
+/// headers.
+#[allow(missing_docs, clippy::all)]
+mod per_impl {
+    #[cfg(not(gss_impl = "heimdal"))]
+    include!("per_impl/mit.rs");
+    #[cfg(gss_impl = "heimdal")]
+    include!("per_impl/heimdal.rs");
+}
+pub use per_impl::*;
+
 /// A POSIX user id, as used by `gss_pname_to_uid`.
 pub type uid_t = u32;
+
+/// A C `time_t` (seconds since the epoch): 64 bits on the platforms this crate is tested on,
+/// checked against the headers by `tests/abi.rs`.
+pub type time_t = i64;
 
 /// The few `krb5.h` types that `gssapi_krb5.h` uses, as opaque handles and plain integers, so that
 /// this crate does not need the whole krb5 API.
@@ -102,12 +119,9 @@ pub mod krb5_types {
     pub type krb5_keytab = *mut _krb5_kt;
     /// A replay cache handle (`krb5_rcache`).
     pub type krb5_rcache = *mut krb5_rc_st;
-    /// Ticket and option flags (`krb5_flags`).
-    pub type krb5_flags = i32;
+    pub use crate::per_impl::{krb5_flags, krb5_timestamp};
     /// An encryption type number (`krb5_enctype`).
     pub type krb5_enctype = i32;
-    /// A time stamp in seconds (`krb5_timestamp`).
-    pub type krb5_timestamp = i32;
     /// A 32-bit signed integer (`krb5_int32`).
     pub type krb5_int32 = i32;
     /// A 32-bit unsigned integer (`krb5_ui_4`).
