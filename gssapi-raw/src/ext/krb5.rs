@@ -232,14 +232,23 @@ pub fn krb5_export_lucid_sec_context(
 }
 
 /// When the client authenticated to the KDC (seconds since the epoch), from the ticket.
+///
+/// The C type differs: MIT writes a 32-bit `krb5_timestamp`, which it reads as unsigned since
+/// 1.16 (so it lasts until 2106), and Heimdal a `time_t`. Both fit in the `i64` returned here.
 #[doc(alias = "gsskrb5_extract_authtime_from_sec_context")]
-pub fn krb5_extract_authtime_from_sec_context(context: &SecContext) -> Result<u32> {
+pub fn krb5_extract_authtime_from_sec_context(context: &SecContext) -> Result<i64> {
     crate::context::require("gsskrb5_extract_authtime_from_sec_context", context)?;
     #[cfg(gss_has = "krb5")]
     {
-        let mut authtime = 0;
+        // The width the linked library writes: gssapi-sys declares the function per
+        // implementation (krb5_timestamp on MIT, time_t on Heimdal).
+        #[cfg(not(gss_impl = "heimdal"))]
+        let mut authtime: gssapi_sys::krb5_timestamp = 0;
+        #[cfg(gss_impl = "heimdal")]
+        let mut authtime: gssapi_sys::time_t = 0;
         crate::call("gsskrb5_extract_authtime_from_sec_context", |minor| {
-            // SAFETY: valid (non-empty) handle; the out-pointer is valid.
+            // SAFETY: valid (non-empty) handle; the out-pointer is a valid local of the type
+            // this library's prototype names (4 bytes on MIT, 8 on Heimdal).
             unsafe {
                 crate::sys::gsskrb5_extract_authtime_from_sec_context(
                     minor,
@@ -248,8 +257,10 @@ pub fn krb5_extract_authtime_from_sec_context(context: &SecContext) -> Result<u3
                 )
             }
         })?;
-        // krb5_timestamp is unsigned in practice (MIT treats it as such since 1.16).
-        Ok(authtime as u32)
+        // MIT's 32-bit timestamps are unsigned since 1.16.
+        #[cfg(not(gss_impl = "heimdal"))]
+        let authtime = i64::from(authtime as u32);
+        Ok(authtime)
     }
     #[cfg(not(gss_has = "krb5"))]
     unavailable!("gsskrb5_extract_authtime_from_sec_context", context)
@@ -327,12 +338,19 @@ pub fn krb5_get_tkt_flags(context: &SecContext) -> Result<u32> {
     crate::context::require("gss_krb5_get_tkt_flags", context)?;
     #[cfg(gss_has = "krb5")]
     {
-        let mut flags = 0;
+        // krb5_flags (signed) on MIT, OM_uint32 on Heimdal: the same 32 bits either way.
+        #[cfg(not(gss_impl = "heimdal"))]
+        let mut flags: gssapi_sys::krb5_flags = 0;
+        #[cfg(gss_impl = "heimdal")]
+        let mut flags: gssapi_sys::OM_uint32 = 0;
         crate::call("gss_krb5_get_tkt_flags", |minor| {
-            // SAFETY: valid (non-empty) handle; the out-pointer is valid.
+            // SAFETY: valid (non-empty) handle; the out-pointer is a valid 32-bit local of the
+            // type this library's prototype names.
             unsafe { crate::sys::gss_krb5_get_tkt_flags(minor, context.as_raw(), &mut flags) }
         })?;
-        Ok(flags as u32)
+        #[cfg(not(gss_impl = "heimdal"))]
+        let flags = flags as u32;
+        Ok(flags)
     }
     #[cfg(not(gss_has = "krb5"))]
     unavailable!("gss_krb5_get_tkt_flags", context)

@@ -60,110 +60,13 @@ pub type gss_channel_bindings_t = *mut gss_channel_bindings_struct;
 pub type gss_qop_t = OM_uint32;
 pub type gss_cred_usage_t = ::core::ffi::c_int;
 unsafe extern "C" {
-    pub fn gss_acquire_cred(
-        arg1: *mut OM_uint32,
-        arg2: gss_name_t,
-        arg3: OM_uint32,
-        arg4: gss_OID_set,
-        arg5: gss_cred_usage_t,
-        arg6: *mut gss_cred_id_t,
-        arg7: *mut gss_OID_set,
-        arg8: *mut OM_uint32,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
     pub fn gss_release_cred(arg1: *mut OM_uint32, arg2: *mut gss_cred_id_t) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_init_sec_context(
-        arg1: *mut OM_uint32,
-        arg2: gss_cred_id_t,
-        arg3: *mut gss_ctx_id_t,
-        arg4: gss_name_t,
-        arg5: gss_OID,
-        arg6: OM_uint32,
-        arg7: OM_uint32,
-        arg8: gss_channel_bindings_t,
-        arg9: gss_buffer_t,
-        arg10: *mut gss_OID,
-        arg11: gss_buffer_t,
-        arg12: *mut OM_uint32,
-        arg13: *mut OM_uint32,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_accept_sec_context(
-        arg1: *mut OM_uint32,
-        arg2: *mut gss_ctx_id_t,
-        arg3: gss_cred_id_t,
-        arg4: gss_buffer_t,
-        arg5: gss_channel_bindings_t,
-        arg6: *mut gss_name_t,
-        arg7: *mut gss_OID,
-        arg8: gss_buffer_t,
-        arg9: *mut OM_uint32,
-        arg10: *mut OM_uint32,
-        arg11: *mut gss_cred_id_t,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_process_context_token(
-        arg1: *mut OM_uint32,
-        arg2: gss_ctx_id_t,
-        arg3: gss_buffer_t,
-    ) -> OM_uint32;
 }
 unsafe extern "C" {
     pub fn gss_delete_sec_context(
         arg1: *mut OM_uint32,
         arg2: *mut gss_ctx_id_t,
         arg3: gss_buffer_t,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_context_time(
-        arg1: *mut OM_uint32,
-        arg2: gss_ctx_id_t,
-        arg3: *mut OM_uint32,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_get_mic(
-        arg1: *mut OM_uint32,
-        arg2: gss_ctx_id_t,
-        arg3: gss_qop_t,
-        arg4: gss_buffer_t,
-        arg5: gss_buffer_t,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_verify_mic(
-        arg1: *mut OM_uint32,
-        arg2: gss_ctx_id_t,
-        arg3: gss_buffer_t,
-        arg4: gss_buffer_t,
-        arg5: *mut gss_qop_t,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_wrap(
-        arg1: *mut OM_uint32,
-        arg2: gss_ctx_id_t,
-        arg3: ::core::ffi::c_int,
-        arg4: gss_qop_t,
-        arg5: gss_buffer_t,
-        arg6: *mut ::core::ffi::c_int,
-        arg7: gss_buffer_t,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_unwrap(
-        arg1: *mut OM_uint32,
-        arg2: gss_ctx_id_t,
-        arg3: gss_buffer_t,
-        arg4: gss_buffer_t,
-        arg5: *mut ::core::ffi::c_int,
-        arg6: *mut gss_qop_t,
     ) -> OM_uint32;
 }
 unsafe extern "C" {
@@ -178,22 +81,6 @@ unsafe extern "C" {
 }
 unsafe extern "C" {
     pub fn gss_indicate_mechs(arg1: *mut OM_uint32, arg2: *mut gss_OID_set) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_compare_name(
-        arg1: *mut OM_uint32,
-        arg2: gss_name_t,
-        arg3: gss_name_t,
-        arg4: *mut ::core::ffi::c_int,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_display_name(
-        arg1: *mut OM_uint32,
-        arg2: gss_name_t,
-        arg3: gss_buffer_t,
-        arg4: *mut gss_OID,
-    ) -> OM_uint32;
 }
 unsafe extern "C" {
     pub fn gss_import_name(
@@ -216,39 +103,6 @@ unsafe extern "C" {
     ) -> OM_uint32;
 }
 unsafe extern "C" {
-    pub fn gss_inquire_cred(
-        arg1: *mut OM_uint32,
-        arg2: gss_cred_id_t,
-        arg3: *mut gss_name_t,
-        arg4: *mut OM_uint32,
-        arg5: *mut gss_cred_usage_t,
-        arg6: *mut gss_OID_set,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_inquire_context(
-        arg1: *mut OM_uint32,
-        arg2: gss_ctx_id_t,
-        arg3: *mut gss_name_t,
-        arg4: *mut gss_name_t,
-        arg5: *mut OM_uint32,
-        arg6: *mut gss_OID,
-        arg7: *mut OM_uint32,
-        arg8: *mut ::core::ffi::c_int,
-        arg9: *mut ::core::ffi::c_int,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_wrap_size_limit(
-        arg1: *mut OM_uint32,
-        arg2: gss_ctx_id_t,
-        arg3: ::core::ffi::c_int,
-        arg4: gss_qop_t,
-        arg5: OM_uint32,
-        arg6: *mut OM_uint32,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
     pub fn gss_import_name_object(
         arg1: *mut OM_uint32,
         arg2: *mut ::core::ffi::c_void,
@@ -262,32 +116,6 @@ unsafe extern "C" {
         arg2: gss_name_t,
         arg3: gss_OID,
         arg4: *mut *mut ::core::ffi::c_void,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_add_cred(
-        arg1: *mut OM_uint32,
-        arg2: gss_cred_id_t,
-        arg3: gss_name_t,
-        arg4: gss_OID,
-        arg5: gss_cred_usage_t,
-        arg6: OM_uint32,
-        arg7: OM_uint32,
-        arg8: *mut gss_cred_id_t,
-        arg9: *mut gss_OID_set,
-        arg10: *mut OM_uint32,
-        arg11: *mut OM_uint32,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_inquire_cred_by_mech(
-        arg1: *mut OM_uint32,
-        arg2: gss_cred_id_t,
-        arg3: gss_OID,
-        arg4: *mut gss_name_t,
-        arg5: *mut OM_uint32,
-        arg6: *mut OM_uint32,
-        arg7: *mut gss_cred_usage_t,
     ) -> OM_uint32;
 }
 unsafe extern "C" {
@@ -350,13 +178,6 @@ unsafe extern "C" {
     ) -> OM_uint32;
 }
 unsafe extern "C" {
-    pub fn gss_inquire_mechs_for_name(
-        arg1: *mut OM_uint32,
-        arg2: gss_name_t,
-        arg3: *mut gss_OID_set,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
     pub fn gss_sign(
         arg1: *mut OM_uint32,
         arg2: gss_ctx_id_t,
@@ -393,28 +214,6 @@ unsafe extern "C" {
         arg4: gss_buffer_t,
         arg5: *mut ::core::ffi::c_int,
         arg6: *mut ::core::ffi::c_int,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_export_name(
-        arg1: *mut OM_uint32,
-        arg2: gss_name_t,
-        arg3: gss_buffer_t,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_duplicate_name(
-        arg1: *mut OM_uint32,
-        arg2: gss_name_t,
-        arg3: *mut gss_name_t,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_canonicalize_name(
-        arg1: *mut OM_uint32,
-        arg2: gss_name_t,
-        arg3: gss_OID,
-        arg4: *mut gss_name_t,
     ) -> OM_uint32;
 }
 unsafe extern "C" {

@@ -46,13 +46,6 @@ unsafe extern "C" {
     ) -> OM_uint32;
 }
 unsafe extern "C" {
-    pub fn gss_krb5_get_tkt_flags(
-        minor_status: *mut OM_uint32,
-        context_handle: gss_ctx_id_t,
-        ticket_flags: *mut krb5_flags,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
     pub fn gss_krb5_copy_ccache(
         minor_status: *mut OM_uint32,
         cred_handle: gss_cred_id_t,
@@ -64,14 +57,6 @@ unsafe extern "C" {
         minor_status: *mut OM_uint32,
         name: *const ::core::ffi::c_char,
         out_name: *mut *const ::core::ffi::c_char,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gss_krb5_set_allowable_enctypes(
-        minor_status: *mut OM_uint32,
-        cred: gss_cred_id_t,
-        num_ktypes: OM_uint32,
-        ktypes: *mut krb5_enctype,
     ) -> OM_uint32;
 }
 unsafe extern "C" {
@@ -101,13 +86,6 @@ unsafe extern "C" {
         minor_status: *mut OM_uint32,
         cred: gss_cred_id_t,
         rcache: krb5_rcache,
-    ) -> OM_uint32;
-}
-unsafe extern "C" {
-    pub fn gsskrb5_extract_authtime_from_sec_context(
-        arg1: *mut OM_uint32,
-        arg2: gss_ctx_id_t,
-        arg3: *mut krb5_timestamp,
     ) -> OM_uint32;
 }
 unsafe extern "C" {
