@@ -348,6 +348,17 @@ pub fn export_sec_context(context: &mut SecContext) -> Result<Buffer> {
 }
 
 /// Imports a context exported by [`export_sec_context`].
+///
+/// **Only import tokens from a trusted source** (this process, or a peer process over a
+/// channel you trust). The token is in the library's private format, which neither library
+/// defends: MIT 1.20 crashes on damaged tokens (in `profile_ser_internalize`, or later in
+/// `gss_delete_sec_context`), and Heimdal 7.8 accepts a truncated one as complete with no
+/// mechanism context behind it. To pass a context through storage or a party you do not
+/// trust, seal the token first (authenticated encryption under a key of yours) and import
+/// only what opens.
+///
+/// On Heimdal 7.x that hollow result is detected and refused (`DefectiveToken`, no context
+/// escapes): every later call on it would dereference the missing mechanism context.
 #[doc(alias = "gss_import_sec_context")]
 pub fn import_sec_context(token: &[u8]) -> Result<SecContext> {
     let mut ctx = SecContext::new();
@@ -356,7 +367,33 @@ pub fn import_sec_context(token: &[u8]) -> Result<SecContext> {
         // SAFETY: the token is only read; the new handle is owned by `ctx`.
         unsafe { sys::gss_import_sec_context(minor, &mut buf, ctx.handle_mut()) }
     })?;
+    if heimdal_hollow(&ctx) {
+        // Dropping it is safe: Heimdal's gss_delete_sec_context skips a missing mechanism
+        // context and frees the glue.
+        drop(ctx);
+        return Err(Error::rejected(
+            "gss_import_sec_context",
+            sys::GSS_S_DEFECTIVE_TOKEN,
+            "the library imported the token as a context with no mechanism context behind it \
+             (a truncated or damaged token)",
+        ));
+    }
     Ok(ctx)
+}
+
+/// Whether a context Heimdal 7.x returned has no mechanism context (`gc_ctx` is NULL).
+fn heimdal_hollow(ctx: &SecContext) -> bool {
+    if !cfg!(gss_impl = "heimdal") || !sys::VERSION.starts_with("7.") || ctx.is_null() {
+        return false;
+    }
+    let glue = ctx.handle as *const *const core::ffi::c_void;
+    // SAFETY: in Heimdal 7.x a context handle is a malloc'd `struct _gss_context {
+    // gssapi_mech_interface gc_mech; gss_ctx_id_t gc_ctx; }` (lib/gssapi/mech/context.h,
+    // unchanged from 1.0 to 7.8); the handle is non-null, ours, and no call is running on it,
+    // so reading its second pointer field reads initialized library memory. Later Heimdal
+    // versions changed the layout, hence the version check above.
+    let mech_ctx = unsafe { *glue.add(1) };
+    mech_ctx.is_null()
 }
 
 /// Hands a token to the context outside the normal flow (e.g. an error token from the peer

@@ -31,6 +31,12 @@ pub fn export_cred(cred: &Cred) -> Result<Buffer> {
 }
 
 /// Credentials from a token made by [`export_cred`].
+///
+/// **Only import tokens from a trusted source.** The token is in the library's private format
+/// (MIT: JSON after a mechanism header), which the libraries do not defend: MIT 1.20 crashes
+/// on a 21-byte token (`000000092a864886f712010202000000045b22785d`). To pass credentials
+/// through storage or a party you do not trust, seal the token under a key of yours
+/// (`gssapi`'s `Credentials::export_sealed`) and import only what opens.
 #[doc(alias = "gss_import_cred")]
 pub fn import_cred(token: &[u8]) -> Result<Cred> {
     #[cfg(gss_has = "cred_imp_exp")]

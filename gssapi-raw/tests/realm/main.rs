@@ -53,6 +53,7 @@ fn main() {
         bad_inputs::import_name_bad_inputs,
         bad_inputs::exported_names_are_checked_exactly,
         bad_inputs::garbage_to_import_sec_context,
+        bad_inputs::truncated_exported_contexts,
         bad_inputs::expired_credentials,
         bad_inputs::expired_credentials_child,
         bad_inputs::service_key_not_in_keytab,
