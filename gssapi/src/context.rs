@@ -550,7 +550,35 @@ impl SecurityContext {
         Ok(token)
     }
 
+    /// [`export`](SecurityContext::export), sealed under `key` (authenticated encryption):
+    /// safe to store or pass through another process, since only a token sealed under the same
+    /// key opens again. This context can no longer be used.
+    #[cfg(feature = "sealed")]
+    pub fn export_sealed(&mut self, key: &crate::SealingKey) -> Result<Vec<u8>> {
+        let token = self.export()?;
+        let sealed = crate::sealed::seal(key, crate::sealed::Sealed::Context, &token);
+        // The exported context holds its keys: wipe the library's copy.
+        let mut token = token;
+        token.wipe();
+        Ok(sealed)
+    }
+
+    /// A context from [`export_sealed`](SecurityContext::export_sealed): a token that was
+    /// changed, cut, sealed under another key or sealed as credentials is
+    /// [`Error::Unsealed`], and the library never sees it.
+    #[cfg(feature = "sealed")]
+    pub fn import_sealed(key: &crate::SealingKey, sealed: &[u8]) -> Result<SecurityContext> {
+        let token = crate::sealed::open(key, crate::sealed::Sealed::Context, sealed)?;
+        SecurityContext::import(&token)
+    }
+
     /// Imports a context exported by [`export`](SecurityContext::export).
+    ///
+    /// Only import a token from a trusted source: the format is the library's own and its
+    /// importer is not hardened against damaged input (MIT 1.20 crashes on some; gssapi-raw
+    /// refuses Heimdal's hollow imports). For tokens that pass through storage or another
+    /// party, use [`export_sealed`](SecurityContext::export_sealed) and
+    /// [`import_sealed`](SecurityContext::import_sealed).
     pub fn import(token: &[u8]) -> Result<SecurityContext> {
         let mut ctx = SecurityContext::new(Role::Imported);
         ctx.raw = raw_ctx::import_sec_context(token)?;

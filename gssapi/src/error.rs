@@ -56,6 +56,15 @@ pub enum Error {
         /// lost if the caller decides to accept it.
         message: Option<gssapi_raw::Buffer>,
     },
+
+    /// A sealed export did not open (see [`crate::SealingKey`]): the library never saw it.
+    #[error("the sealed {what} did not open: {reason}")]
+    Unsealed {
+        /// `"security context"` or `"credentials"`.
+        what: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
 }
 
 impl Error {

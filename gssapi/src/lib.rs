@@ -53,6 +53,8 @@ mod credentials;
 mod error;
 mod mechanism;
 mod name;
+#[cfg(feature = "sealed")]
+mod sealed;
 
 pub use context::{
     AcceptorBuilder, InPlaceWrap, InitiatorBuilder, SecurityContext, SessionKey, Unwrap, VerifyMic,
@@ -66,3 +68,5 @@ pub use gssapi_raw as raw;
 pub use gssapi_raw::{AddressType, Buffer, ChannelBindings, Flags, Oid};
 pub use mechanism::Mechanism;
 pub use name::{AttributeValue, Attributes, AttributesMut, Name, NameType};
+#[cfg(feature = "sealed")]
+pub use sealed::SealingKey;

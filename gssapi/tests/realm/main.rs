@@ -9,6 +9,7 @@ mod common;
 mod api;
 mod extras;
 mod misuse;
+mod sealed;
 mod threads;
 
 pub(crate) use common::*;
@@ -67,6 +68,7 @@ fn main() {
         misuse::decrypt_of_signed_only_message,
         misuse::mic_from_another_context,
         misuse::after_export,
+        sealed::sealed_contexts_and_credentials,
         threads::sixty_four_threads_share_acceptor_credentials,
         threads::ten_thousand_handshakes_keep_memory_flat,
     ];
