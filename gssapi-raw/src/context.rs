@@ -159,7 +159,8 @@ fn bindings_ptr(
 /// acceptor's `input_token`.
 ///
 /// `lifetime` is the requested lifetime in seconds (`None`: the default). On failure the error
-/// carries any token the library produced for the peer ([`Error::token`]).
+/// carries any token the library produced for the peer ([`Error::token`]). A "continue" with
+/// no token to send is an error ([`Error::is_dead_end`]).
 #[doc(alias = "gss_init_sec_context")]
 #[allow(clippy::too_many_arguments)]
 pub fn init_sec_context(
@@ -208,6 +209,14 @@ pub fn init_sec_context(
         mech.or(actual_mech.as_ref()),
     )
     .map_err(|e| e.with_token(std::mem::take(&mut token)))?;
+    if supplementary.contains(Supplementary::CONTINUE_NEEDED) && token.is_empty() {
+        return Err(Error::dead_end(
+            "gss_init_sec_context",
+            major,
+            minor,
+            mech.or(actual_mech.as_ref()),
+        ));
+    }
     Ok(InitSecContext {
         complete: !supplementary.contains(Supplementary::CONTINUE_NEEDED),
         mech: actual_mech,
@@ -223,6 +232,9 @@ pub fn init_sec_context(
 ///
 /// On failure the error carries any token the library produced for the peer (for Kerberos a
 /// KRB-ERROR), which should still be sent ([`Error::token`]).
+///
+/// A "continue" with no token to send is an error ([`Error::is_dead_end`]): nothing could
+/// make progress from there (MIT answers a token of the wrong kind this way).
 #[doc(alias = "gss_accept_sec_context")]
 pub fn accept_sec_context(
     context: &mut SecContext,
@@ -259,6 +271,14 @@ pub fn accept_sec_context(
     let mech = unsafe { Oid::from_ffi(mech) };
     let supplementary = check("gss_accept_sec_context", major, minor, mech.as_ref())
         .map_err(|e| e.with_token(std::mem::take(&mut token)))?;
+    if supplementary.contains(Supplementary::CONTINUE_NEEDED) && token.is_empty() {
+        return Err(Error::dead_end(
+            "gss_accept_sec_context",
+            major,
+            minor,
+            mech.as_ref(),
+        ));
+    }
     Ok(AcceptSecContext {
         complete: !supplementary.contains(Supplementary::CONTINUE_NEEDED),
         initiator_name: initiator.into_option(),

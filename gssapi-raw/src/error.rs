@@ -63,6 +63,8 @@ struct Inner {
     token: Option<Buffer>,
     /// The message a call verified and unwrapped before reporting the token out of sequence.
     verified: Option<Buffer>,
+    /// A step that said "continue" with nothing to send.
+    dead_end: bool,
     origin: Origin,
 }
 
@@ -477,6 +479,7 @@ impl Error {
             minor_messages,
             token: None,
             verified: None,
+            dead_end: false,
             origin: Origin::Library,
         }))
     }
@@ -492,6 +495,7 @@ impl Error {
             minor_messages: Vec::new(),
             token: None,
             verified: None,
+            dead_end: false,
             origin: Origin::Input,
         }))
     }
@@ -519,6 +523,7 @@ impl Error {
             minor_messages: Vec::new(),
             token: None,
             verified: None,
+            dead_end: false,
             origin: Origin::MissingFunction,
         }))
     }
@@ -541,6 +546,29 @@ impl Error {
         );
         err.0.verified = verified;
         err
+    }
+
+    /// The error for a context step that asked to continue but produced no token for the peer:
+    /// nothing can make progress (MIT answers an acceptor that was handed a token of the
+    /// wrong kind, such as an AP-REP, this way). The status is the library's own.
+    pub(crate) fn dead_end(
+        function: &'static str,
+        major: u32,
+        minor: u32,
+        mech: Option<&Oid>,
+    ) -> Error {
+        let mut err = Error::capture(function, major, minor, mech).with_note(
+            "the mechanism asked to continue but gave no token to send: the exchange cannot go on \
+             (was the input a token of another kind, such as a reply?)",
+        );
+        err.0.dead_end = true;
+        err
+    }
+
+    /// Whether a context step failed because the mechanism asked to continue without a token
+    /// to send (see the step functions of [`context`](crate::context)).
+    pub fn is_dead_end(&self) -> bool {
+        self.0.dead_end
     }
 
     /// Whether this error is only about sequencing: the token was out of order (duplicate,
@@ -785,6 +813,7 @@ pub fn display_status(code: u32, is_major: bool, mech: Option<&Oid>) -> Result<V
                 minor_messages: Vec::new(),
                 token: None,
                 verified: None,
+                dead_end: false,
                 origin: Origin::Library,
             })));
         }

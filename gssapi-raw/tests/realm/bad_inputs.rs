@@ -416,3 +416,35 @@ pub(crate) fn truncated_exported_contexts() -> TestResult {
     check!(context::inquire_context(&whole).map_err(fail)?.complete);
     Ok(())
 }
+
+/// Regression (issue 7): handed a token of the wrong kind (here the acceptor's own AP-REP),
+/// MIT's acceptor answered "continue" with no token to send, a dead end a loop could mistake
+/// for progress. It is an error now, on both libraries.
+pub(crate) fn continue_without_a_token_is_an_error() -> TestResult {
+    for mech in [&mech_type::KERBEROS, &mech_type::SPNEGO] {
+        let e = establish(&host(), Some(mech), flags(), None, None).map_err(fail)?;
+        let reply = e.accept.token.to_vec();
+        check!(!reply.is_empty(), "mutual auth gives an AP-REP");
+        let mut fresh = SecContext::new();
+        let err = context::accept_sec_context(&mut fresh, None, &reply, None).unwrap_err();
+        if mech == &mech_type::SPNEGO {
+            // SPNEGO sees a token that is not a NegTokenInit.
+            check!(err.is(ErrorKind::InvalidToken), "{mech}: {err:?}");
+        } else if heimdal() {
+            // Heimdal's krb5 acceptor fails outright.
+            check!(
+                err.routine().is_some() && !err.is_dead_end(),
+                "{mech}: {err:?}"
+            );
+        } else {
+            // MIT's says "continue" (with KRB5KRB_AP_ERR_MSG_TYPE in the minor status) and
+            // no token: the dead end, now an error.
+            check!(
+                err.is_dead_end() && err.routine().is_none(),
+                "{mech}: {err:?}"
+            );
+            check!(err.to_string().contains("no token to send"), "{err}");
+        }
+    }
+    Ok(())
+}
