@@ -754,11 +754,49 @@ pub(crate) fn check(
     minor: u32,
     mech: Option<&Oid>,
 ) -> Result<Supplementary> {
+    if cfg!(gss_impl = "heimdal") && !well_formed(major) {
+        return Err(misplaced_code(function, major, minor, mech));
+    }
     if sys::GSS_ERROR(major) {
         Err(Error::capture(function, major, minor, mech))
     } else {
         Ok(Supplementary::from_major(major))
     }
+}
+
+/// Whether `major` is a GSSAPI major status at all: a known calling error (1 to 3), a known
+/// routine error (1 to 19, RFC 2744 and RFC 5587), and only the six supplementary bits.
+fn well_formed(major: u32) -> bool {
+    let calling = (major >> sys::GSS_C_CALLING_ERROR_OFFSET) & 0xff;
+    let routine = (major >> sys::GSS_C_ROUTINE_ERROR_OFFSET) & 0xff;
+    let supplementary = major & 0xffff;
+    calling <= 3 && routine <= 19 && supplementary & !0x3f == 0
+}
+
+/// Heimdal's SPNEGO initiator (7.8) returns the mechanism's own error code where the major
+/// status belongs (e.g. `0x6eda3605`, ASN1_OVERRUN, for a truncated reply token), which would
+/// read as nonsense calling and routine errors. The code becomes the minor status, with
+/// `GSS_S_DEFECTIVE_TOKEN` for codes of Heimdal's ASN.1 table (the token did not decode) and
+/// `GSS_S_FAILURE` for the rest, so the typed views and the message are right.
+fn misplaced_code(function: &'static str, code: u32, minor: u32, mech: Option<&Oid>) -> Error {
+    /// Heimdal's `asn1` com_err table (lib/asn1/asn1_err.et).
+    const ASN1_TABLE: std::ops::Range<u32> = 0x6eda_3600..0x6eda_3700;
+    let (major, what) = if ASN1_TABLE.contains(&code) {
+        (
+            sys::GSS_S_DEFECTIVE_TOKEN,
+            format!(
+                "Heimdal ASN.1 error {} (the token did not decode), returned as the major status",
+                code - ASN1_TABLE.start
+            ),
+        )
+    } else {
+        (
+            sys::GSS_S_FAILURE,
+            format!("the library returned the mechanism's code {code:#x} as the major status"),
+        )
+    };
+    let minor = if minor == 0 { code } else { minor };
+    Error::capture(function, major, minor, mech).with_note(&what)
 }
 
 /// Runs a C call that takes a minor-status out-pointer first, and checks its major status.

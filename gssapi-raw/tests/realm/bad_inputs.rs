@@ -448,3 +448,58 @@ pub(crate) fn continue_without_a_token_is_an_error() -> TestResult {
     }
     Ok(())
 }
+
+/// Regression (issue 7): Heimdal 7.8's SPNEGO initiator returned the ASN.1 decoder's error code
+/// (`0x6eda3605`, ASN1_OVERRUN) as the major status for a truncated reply, which read as
+/// nonsense calling and routine errors; it is a typed `InvalidToken` now, with the code as
+/// the minor status. MIT reports a routine error of its own.
+pub(crate) fn truncated_spnego_replies_are_typed_errors() -> TestResult {
+    let target = host();
+    let mut initiator = SecContext::new();
+    let first = init_step(
+        None,
+        &mut initiator,
+        &target,
+        &mech_type::SPNEGO,
+        Flags::MUTUAL,
+        None,
+    )
+    .map_err(fail)?;
+    let mut acceptor = SecContext::new();
+    let reply = context::accept_sec_context(&mut acceptor, None, &first.token, None)
+        .map_err(fail)?
+        .token
+        .to_vec();
+    for cut in [1usize, 4, 10, reply.len() / 2, reply.len() - 1] {
+        let mut i2 = SecContext::new();
+        init_step(
+            None,
+            &mut i2,
+            &target,
+            &mech_type::SPNEGO,
+            Flags::MUTUAL,
+            None,
+        )
+        .map_err(fail)?;
+        let err = init_step(
+            None,
+            &mut i2,
+            &target,
+            &mech_type::SPNEGO,
+            Flags::MUTUAL,
+            Some(&reply[..cut]),
+        )
+        .unwrap_err();
+        check!(
+            err.routine()
+                .is_some_and(|r| !matches!(r, gssapi_raw::RoutineError::Other(_))),
+            "cut {cut}: {err:?}"
+        );
+        check!(err.calling().is_none(), "cut {cut}: {err:?}");
+        if heimdal() {
+            check!(err.is(ErrorKind::InvalidToken), "cut {cut}: {err:?}");
+            check!(err.minor() == 0x6eda_3605, "cut {cut}: {err:?}");
+        }
+    }
+    Ok(())
+}

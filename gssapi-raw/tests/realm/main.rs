@@ -55,6 +55,7 @@ fn main() {
         bad_inputs::garbage_to_import_sec_context,
         bad_inputs::truncated_exported_contexts,
         bad_inputs::continue_without_a_token_is_an_error,
+        bad_inputs::truncated_spnego_replies_are_typed_errors,
         bad_inputs::expired_credentials,
         bad_inputs::expired_credentials_child,
         bad_inputs::service_key_not_in_keytab,
