@@ -39,6 +39,12 @@ fn main() {
         }
     };
     lib.emit_link_flags();
+    // libkrb5, for the ccache calls GSSAPI lacks (src/krb5_ccache.rs). The GSSAPI library
+    // depends on it already; this names it for the linker, found in the same directories
+    // (MIT's and Heimdal's multidev packages each put a libkrb5.so beside their libgssapi).
+    if !lib.libs.iter().any(|l| l == "krb5") {
+        println!("cargo:rustc-link-lib=krb5");
+    }
 
     let imp = lib.implementation.as_str();
     println!("cargo:rustc-cfg=gss_impl=\"{imp}\"");

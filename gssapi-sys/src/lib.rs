@@ -105,6 +105,15 @@ mod per_impl {
 }
 pub use per_impl::*;
 
+/// libkrb5's ccache calls (`krb5_cc_resolve`, `krb5_cc_destroy`, ...), linked with `krb5`:
+/// GSSAPI cannot destroy a credential cache.
+mod krb5_cc {
+    #![allow(missing_docs)]
+    use crate::krb5_types::*;
+    include!("krb5_ccache.rs");
+}
+pub use krb5_cc::*;
+
 /// A POSIX user id, as used by `gss_pname_to_uid`.
 pub type uid_t = u32;
 

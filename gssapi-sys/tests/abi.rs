@@ -528,8 +528,9 @@ fn status_macros() {
 // Function prototypes: every `extern "C"` declaration of the crate against the C headers.
 // ---------------------------------------------------------------------------------------------
 
-/// The Rust sources whose `extern "C"` blocks this build compiles: the bindgen output and the
-/// per-implementation declarations (`src/per_impl/<impl>.rs`).
+/// The Rust sources whose `extern "C"` blocks this build compiles: the bindgen output, the
+/// per-implementation declarations (`src/per_impl/<impl>.rs`) and the libkrb5 ccache calls
+/// (`src/krb5_ccache.rs`).
 fn declaration_sources() -> Vec<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     #[cfg(not(feature = "bindgen"))]
@@ -541,6 +542,7 @@ fn declaration_sources() -> Vec<std::path::PathBuf> {
         .map(|f| generated.join(f))
         .collect();
     files.push(root.join(format!("src/per_impl/{IMPLEMENTATION}.rs")));
+    files.push(root.join("src/krb5_ccache.rs"));
     files
 }
 

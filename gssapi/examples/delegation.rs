@@ -4,7 +4,7 @@
 //!
 //! `cargo run -p gssapi --example delegation`.
 
-use gssapi::{CredStore, CredUsage, Credentials, Flags, Mechanism, Name, SecurityContext};
+use gssapi::{Flags, Mechanism, Name, SecurityContext, TemporaryCcache};
 use gssapi_testrealm::Realm;
 
 fn establish(client: &mut SecurityContext, server: &mut SecurityContext) -> gssapi::Result<()> {
@@ -36,28 +36,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         front_end.is_delegated()?
     );
 
-    // 2. The front end keeps the delegated credentials in a ccache of this request only.
+    // 2. The front end keeps the delegated credentials in a ccache of this request only
+    //    (a uniquely named MEMORY: ccache, destroyed when `ccache` goes out of scope).
     let delegated = front_end
         .delegated_credentials()?
         .ok_or("the client did not delegate")?;
-    let ccache = format!("MEMORY:request-{}", std::process::id());
-    let stored = delegated.store(
-        Some(&CredStore::new().ccache(&ccache)),
-        CredUsage::Initiate,
-        Some(&Mechanism::KERBEROS),
-        true,
-        false,
-    )?;
+    let ccache = TemporaryCcache::new();
+    let stored = delegated
+        .store()
+        .into_store(ccache.cred_store())
+        .mech(&Mechanism::KERBEROS)
+        .run()?;
     println!(
-        "front end: stored the user's credentials in {ccache} ({} mechanism(s))",
+        "front end: stored the user's credentials in {} ({} mechanism(s))",
+        ccache.name(),
         stored.len()
     );
 
     // 3. Later code gets the credentials from that ccache alone, and calls the back end.
-    let as_user = Credentials::builder()
-        .store(CredStore::new().ccache(&ccache))
-        .usage(CredUsage::Initiate)
-        .acquire()?;
+    let as_user = ccache.credentials()?;
     let back = Name::hostbased_service(&realm.http_service())?;
     let mut call = SecurityContext::initiator(&back)
         .credentials(&as_user)

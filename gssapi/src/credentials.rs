@@ -245,29 +245,31 @@ impl Credentials {
         Ok(self.inquire()?.mechs)
     }
 
-    /// Stores these credentials into `store` (`None`: the mechanism's default store, e.g. the
-    /// default ccache), for example delegated credentials into a per-request `MEMORY:` ccache.
-    pub fn store(
-        &self,
-        store: Option<&CredStore>,
-        usage: CredUsage,
-        mech: Option<&Mechanism>,
-        overwrite: bool,
-        make_default: bool,
-    ) -> Result<Vec<Mechanism>> {
-        let mech = mech.map(Mechanism::oid);
-        let stored = match store {
-            Some(store) => cred_store::store_cred_into(
-                Some(store),
-                &self.inner,
-                usage,
-                mech,
-                overwrite,
-                make_default,
-            )?,
-            None => rfc5588::store_cred(&self.inner, usage, mech, overwrite, make_default)?,
-        };
-        Ok(stored.mechs.iter().map(Mechanism::from_oid).collect())
+    /// Stores these credentials (python-gssapi: `store`; `gss_store_cred_into`, or
+    /// `gss_store_cred` for the default store), for example delegated credentials into a
+    /// per-request ccache ([`crate::TemporaryCcache::store`] does that in one call):
+    ///
+    /// ```no_run
+    /// # fn f(delegated: &gssapi::Credentials) -> Result<(), gssapi::Error> {
+    /// use gssapi::CredStore;
+    /// let mechs = delegated
+    ///     .store()
+    ///     .into_store(CredStore::new().ccache("MEMORY:request-42"))
+    ///     .run()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Defaults: the mechanism's default store, every mechanism, [`CredUsage::Initiate`],
+    /// overwriting what is there, not made the default credentials.
+    pub fn store(&self) -> StoreCredentials<'_> {
+        StoreCredentials {
+            creds: self,
+            store: None,
+            usage: CredUsage::Initiate,
+            mech: None,
+            overwrite: true,
+            make_default: false,
+        }
     }
 
     /// Serializes the credentials for another process (the token may hold key material).
@@ -329,5 +331,75 @@ impl Credentials {
             accept_lifetime,
         )?;
         Ok(Credentials::from_raw(added.creds))
+    }
+}
+
+/// Where and how to store credentials: made by [`Credentials::store`], run by
+/// [`run`](StoreCredentials::run).
+#[derive(Debug)]
+#[must_use = "nothing is stored until `run` is called"]
+pub struct StoreCredentials<'a> {
+    creds: &'a Credentials,
+    store: Option<CredStore>,
+    usage: CredUsage,
+    mech: Option<Mechanism>,
+    overwrite: bool,
+    make_default: bool,
+}
+
+impl StoreCredentials<'_> {
+    /// Store into this credential store (e.g. `CredStore::new().ccache("MEMORY:x")`) instead
+    /// of the mechanism's default store (`store=` in python-gssapi).
+    pub fn into_store(mut self, store: CredStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Which elements to store (`usage=`; default [`CredUsage::Initiate`]).
+    pub fn usage(mut self, usage: CredUsage) -> Self {
+        self.usage = usage;
+        self
+    }
+
+    /// Store only the element of this mechanism (`mech=`; default: every mechanism).
+    pub fn mech(mut self, mech: &Mechanism) -> Self {
+        self.mech = Some(mech.clone());
+        self
+    }
+
+    /// Whether to replace credentials already in the store (`overwrite=`; default `true`).
+    pub fn overwrite(mut self, overwrite: bool) -> Self {
+        self.overwrite = overwrite;
+        self
+    }
+
+    /// Whether to make them the default credentials of the store (`set_default=`; default
+    /// `false`).
+    pub fn make_default(mut self, make_default: bool) -> Self {
+        self.make_default = make_default;
+        self
+    }
+
+    /// Stores them; returns the mechanisms stored.
+    pub fn run(self) -> Result<Vec<Mechanism>> {
+        let mech = self.mech.as_ref().map(Mechanism::oid);
+        let stored = match &self.store {
+            Some(store) => cred_store::store_cred_into(
+                Some(store),
+                &self.creds.inner,
+                self.usage,
+                mech,
+                self.overwrite,
+                self.make_default,
+            )?,
+            None => rfc5588::store_cred(
+                &self.creds.inner,
+                self.usage,
+                mech,
+                self.overwrite,
+                self.make_default,
+            )?,
+        };
+        Ok(stored.mechs.iter().map(Mechanism::from_oid).collect())
     }
 }

@@ -48,6 +48,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod ccache;
 mod context;
 mod credentials;
 mod error;
@@ -56,12 +57,14 @@ mod name;
 #[cfg(feature = "sealed")]
 mod sealed;
 
+pub use ccache::TemporaryCcache;
 pub use context::{
     AcceptorBuilder, InPlaceWrap, InitiatorBuilder, SecurityContext, SessionKey, Unwrap, VerifyMic,
     Wrap,
 };
 pub use credentials::{
     CredStore, CredUsage, Credentials, CredentialsBuilder, CredentialsInfo, MechCredentialsInfo,
+    StoreCredentials,
 };
 pub use error::{CallingError, Error, ErrorKind, Krb5Error, Result, RoutineError, Supplementary};
 pub use gssapi_raw as raw;

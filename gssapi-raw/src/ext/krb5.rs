@@ -386,3 +386,46 @@ pub fn krb5_set_allowable_enctypes(cred: &mut Cred, enctypes: &[i32]) -> Result<
     #[cfg(not(gss_has = "krb5"))]
     unavailable!("gss_krb5_set_allowable_enctypes", cred, enctypes, count)
 }
+
+/// Destroys the credential cache `name` (any type: `MEMORY:`, `FILE:`, `KEYRING:`, ...) through
+/// libkrb5's `krb5_cc_destroy`: GSSAPI itself has no call for it, so without this a `MEMORY:`
+/// ccache that received delegated credentials lives as long as the process.
+///
+/// A ccache that never held anything is destroyed as well (resolving creates it). Errors are
+/// libkrb5's, as the minor status of a `GSS_S_FAILURE` error with the Kerberos view
+/// ([`Error::krb5_error`]).
+#[doc(alias = "krb5_cc_destroy")]
+pub fn krb5_destroy_ccache(name: &str) -> Result<()> {
+    const FUNCTION: &str = "krb5_cc_destroy";
+    let name = std::ffi::CString::new(name).map_err(|_| {
+        Error::invalid_input(FUNCTION, "the ccache name must not contain a NUL byte")
+    })?;
+    let fail = |code: crate::sys::krb5_error_code| {
+        Error::capture(
+            FUNCTION,
+            crate::sys::GSS_S_FAILURE,
+            code as u32,
+            Some(&crate::oid::mech_type::KERBEROS),
+        )
+    };
+    let mut kctx: crate::sys::krb5_context = std::ptr::null_mut();
+    // SAFETY: the out-pointer is valid; the context is freed below on every path.
+    let code = unsafe { crate::sys::krb5_init_context(&mut kctx) };
+    if code != 0 {
+        return Err(fail(code));
+    }
+    let mut cache: crate::sys::krb5_ccache = std::ptr::null_mut();
+    // SAFETY: a valid context and a NUL-terminated name; the handle is destroyed below.
+    let mut code = unsafe { crate::sys::krb5_cc_resolve(kctx, name.as_ptr(), &mut cache) };
+    if code == 0 {
+        // SAFETY: `cache` was resolved with `kctx`; krb5_cc_destroy releases the handle too,
+        // on success and on failure (MIT and Heimdal both close it).
+        code = unsafe { crate::sys::krb5_cc_destroy(kctx, cache) };
+    }
+    // SAFETY: the context came from krb5_init_context and no handle of it remains.
+    unsafe { crate::sys::krb5_free_context(kctx) };
+    if code != 0 {
+        return Err(fail(code));
+    }
+    Ok(())
+}

@@ -4,6 +4,7 @@ use crate::{TestResult, check, fail, handshake, heimdal, realm};
 use gssapi::raw::ext::{self, rfc5587::mech_attr};
 use gssapi::{
     CredStore, CredUsage, Credentials, Flags, Mechanism, Name, NameType, SecurityContext,
+    TemporaryCcache,
 };
 
 fn flags() -> Flags {
@@ -104,13 +105,15 @@ pub(crate) fn delegated_into_memory_ccache() -> TestResult {
         .map_err(fail)?
         .ok_or("no delegation")?;
     let store = CredStore::new().ccache("MEMORY:high-level-delegated");
-    match delegated.store(
-        Some(&store),
-        CredUsage::Initiate,
-        Some(&Mechanism::KERBEROS),
-        true,
-        false,
-    ) {
+    match delegated
+        .store()
+        .into_store(store.clone())
+        .usage(CredUsage::Initiate)
+        .mech(&Mechanism::KERBEROS)
+        .overwrite(true)
+        .make_default(false)
+        .run()
+    {
         Ok(mechs) => {
             check!(mechs.contains(&Mechanism::KERBEROS));
             let again = Credentials::builder()
@@ -119,9 +122,71 @@ pub(crate) fn delegated_into_memory_ccache() -> TestResult {
                 .acquire()
                 .map_err(fail)?;
             check!(again.name().map_err(fail)?.to_string() == realm().user_principal());
+            // Without overwrite, storing over them is the library's DUPLICATE_ELEMENT.
+            let err = delegated
+                .store()
+                .into_store(CredStore::new().ccache("MEMORY:high-level-delegated"))
+                .overwrite(false)
+                .run()
+                .unwrap_err();
+            check!(
+                err.is(gssapi::ErrorKind::DuplicateCredentialsElement),
+                "{err:?}"
+            );
+            gssapi::raw::ext::krb5::krb5_destroy_ccache("MEMORY:high-level-delegated")
+                .map_err(fail)?;
         }
         Err(e) => check!(!ext::is_supported("cred_store"), "{e:?}"),
     }
+    Ok(())
+}
+
+/// Issue 7: a per-request ccache for delegated credentials that is destroyed with the request,
+/// so a server does not leak one `MEMORY:` ccache (and a user's tickets) per request.
+pub(crate) fn temporary_ccache_for_delegated_credentials() -> TestResult {
+    let (_, server, _) = handshake(None, flags() | Flags::DELEGATE, None).map_err(fail)?;
+    let delegated = server
+        .delegated_credentials()
+        .map_err(fail)?
+        .ok_or("no delegation")?;
+    let (a, b) = (TemporaryCcache::new(), TemporaryCcache::new());
+    check!(
+        a.name() != b.name() && a.name().starts_with("MEMORY:"),
+        "{a:?} {b:?}"
+    );
+    if !ext::is_supported("cred_store") {
+        let err = a.store(&delegated).unwrap_err();
+        check!(
+            err.gss().is_some_and(|e| e.is_unavailable_in_library()),
+            "{err:?}"
+        );
+        // Destroying works without the extension (it is libkrb5's call).
+        return a.destroy().map_err(fail);
+    }
+    a.store(&delegated).map_err(fail)?;
+    let as_user = a.credentials().map_err(fail)?;
+    check!(as_user.name().map_err(fail)?.to_string() == realm().user_principal());
+    // The other ccache is empty: nothing leaks between them.
+    check!(b.credentials().is_err(), "an empty ccache gave credentials");
+    let name = a.name().to_string();
+    drop(a);
+    // Dropped: the ccache is gone, and its name holds nothing any more (no client keytab
+    // to refill it from, as TemporaryCcache::credentials arranges).
+    let store = CredStore::new()
+        .ccache(&name)
+        .client_keytab("MEMORY:gssapi-rs-no-client-keytab");
+    let err = Credentials::builder()
+        .store(store)
+        .usage(CredUsage::Initiate)
+        .acquire()
+        .unwrap_err();
+    check!(err.gss().is_some(), "{err:?}");
+    // An explicit destroy reports; a name that is not a ccache type is libkrb5's error.
+    b.destroy().map_err(fail)?;
+    let err = gssapi::raw::ext::krb5::krb5_destroy_ccache("NOSUCHTYPE:x").unwrap_err();
+    check!(err.krb5_error().is_some() && err.minor() != 0, "{err:?}");
+    let err = gssapi::raw::ext::krb5::krb5_destroy_ccache("MEMORY:a\0b").unwrap_err();
+    check!(err.origin() == gssapi::raw::Origin::Input, "{err:?}");
     Ok(())
 }
 

@@ -60,6 +60,7 @@ fn main() {
         extras::name_extensions,
         extras::credential_sources,
         extras::delegated_into_memory_ccache,
+        extras::temporary_ccache_for_delegated_credentials,
         extras::session_key_and_in_place,
         extras::mechanism_extensions,
         extras::remaining_api,
