@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what it needs, then runs every check.
 #   fmt, clippy -D warnings, the tests against MIT, the tests against Heimdal, and the
-#   gssapi-raw and gssapi suites under valgrind (MIT and Heimdal). Each step prints a banner;
-#   the first failure stops the run.
+#   gssapi-raw and gssapi suites under valgrind and under AddressSanitizer (MIT and Heimdal).
+#   Each step prints a banner; the first failure stops the run.
 set -euo pipefail
 shopt -s lastpipe
 cd "$(dirname "$0")/.."
@@ -51,7 +51,10 @@ bash ci/valgrind.sh mit 2>&1 | tee -a "$log"
 step "valgrind: gssapi-raw and gssapi test suites (Heimdal)"
 bash ci/valgrind.sh heimdal 2>&1 | tee -a "$log"
 
+step "AddressSanitizer (nightly): gssapi-raw and gssapi test suites (MIT with LeakSanitizer, Heimdal)"
+bash ci/asan.sh mit heimdal 2>&1 | tee -a "$log"
+
 step "all checks passed"
-# One closing line over every suite above (MIT, Heimdal, valgrind on both).
+# One closing line over every suite above (MIT, Heimdal, valgrind and ASan on both).
 awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "summary: %d passed, %d failed\n", p, f }' "$log"
