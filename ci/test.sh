@@ -51,7 +51,7 @@ bash ci/valgrind.sh mit 2>&1 | tee -a "$log"
 step "valgrind: gssapi-raw and gssapi test suites (Heimdal)"
 bash ci/valgrind.sh heimdal 2>&1 | tee -a "$log"
 
-step "AddressSanitizer (nightly): gssapi-raw and gssapi test suites (MIT with LeakSanitizer, Heimdal)"
+step "AddressSanitizer and LeakSanitizer (nightly): gssapi-raw and gssapi test suites (MIT, Heimdal)"
 bash ci/asan.sh mit heimdal 2>&1 | tee -a "$log"
 
 step "all checks passed"
