@@ -10,8 +10,9 @@ packages=(
   libclang-dev
   # a real MIT realm for the tests and the demo
   krb5-kdc krb5-admin-server krb5-user
-  # memory checking of the test suite
-  valgrind
+  # memory checking of the test suite: valgrind, and llvm-symbolizer for AddressSanitizer's
+  # stacks (ci/asan.sh matches library function names in them)
+  valgrind llvm
   # the python-gssapi peer of the interop test (for Debian's /usr/bin/python3)
   python3-gssapi
 )

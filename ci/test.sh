@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what it needs, then runs every check.
-#   fmt, clippy -D warnings, the tests against MIT, the tests against Heimdal, and the raw test
-#   suite under valgrind. Each step prints a banner; the first failure stops the run.
+#   fmt, clippy -D warnings, the tests against MIT, the tests against Heimdal, and the
+#   gssapi-raw and gssapi suites under valgrind and under AddressSanitizer (MIT and Heimdal).
+#   Each step prints a banner; the first failure stops the run.
 set -euo pipefail
 shopt -s lastpipe
 cd "$(dirname "$0")/.."
@@ -44,10 +45,16 @@ cargo run --quiet -p gssapi-raw --example raw_handshake >/dev/null
 step "benchmark, quick mode (a smoke run: the full one is cargo bench -p gssapi --bench tiers)"
 cargo bench -p gssapi --bench tiers -- --quick
 
-step "valgrind: gssapi-raw test suite (MIT)"
-bash ci/valgrind.sh 2>&1 | tee -a "$log"
+step "valgrind: gssapi-raw and gssapi test suites (MIT)"
+bash ci/valgrind.sh mit 2>&1 | tee -a "$log"
+
+step "valgrind: gssapi-raw and gssapi test suites (Heimdal)"
+bash ci/valgrind.sh heimdal 2>&1 | tee -a "$log"
+
+step "AddressSanitizer and LeakSanitizer (nightly): gssapi-raw and gssapi test suites (MIT, Heimdal)"
+bash ci/asan.sh mit heimdal 2>&1 | tee -a "$log"
 
 step "all checks passed"
-# One closing line over every suite above (MIT, Heimdal, valgrind).
+# One closing line over every suite above (MIT, Heimdal, valgrind and ASan on both).
 awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "summary: %d passed, %d failed\n", p, f }' "$log"

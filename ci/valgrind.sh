@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
-# Runs the gssapi-raw test binaries under valgrind memcheck. Fails on definite leaks and on
-# invalid reads or writes (any memcheck error), prints each binary's summary lines.
+# Runs the test binaries of gssapi-raw and gssapi under valgrind memcheck, against MIT krb5
+# (`ci/valgrind.sh` or `ci/valgrind.sh mit`) or Heimdal (`ci/valgrind.sh heimdal`, built with
+# GSSAPI_SYS_IMPL=heimdal in its own target dir). Fails on definite leaks and on invalid reads
+# or writes (any memcheck error), prints each binary's summary lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+impl=${1:-mit}
+supp=(--suppressions=ci/valgrind.supp)
+case "$impl" in
+  mit) ;;
+  heimdal)
+    export GSSAPI_SYS_IMPL=heimdal
+    export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}/heimdal
+    supp+=(--suppressions=ci/valgrind-heimdal.supp)
+    ;;
+  *) echo "usage: $0 [mit|heimdal]" >&2; exit 2 ;;
+esac
 
 # Build the test binaries and list them (cargo's JSON messages name each executable): all of
 # gssapi-raw's, and gssapi's realm and interop suites.
@@ -34,14 +48,14 @@ for bin in "${bins[@]}"; do
     skip=(--skip threads::)
   fi
   log=$(mktemp)
-  echo "--- valgrind $(basename "$bin")"
+  echo "--- valgrind ($impl) $(basename "$bin")"
   # Child processes (kdc, kinit, kadmin) are not traced: only our process is checked.
   # One test thread: MIT locks ccache files with OFD locks, and valgrind 3.19 does not treat
   # F_OFD_SETLKW as a blocking call, so two threads contending for one ccache deadlock under
   # valgrind (not outside it).
   if ! GSSAPI_TEST_VALGRIND=1 valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite \
       --errors-for-leak-kinds=definite --error-exitcode=99 \
-      --suppressions=ci/valgrind.supp --num-callers=30 \
+      "${supp[@]}" --num-callers=30 \
       "$bin" --test-threads=1 "${skip[@]}" >"$log.out" 2>"$log"; then
     status=1
     cat "$log"
