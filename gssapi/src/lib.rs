@@ -73,3 +73,20 @@ pub use mechanism::Mechanism;
 pub use name::{AttributeValue, Attributes, AttributesMut, Name, NameType};
 #[cfg(feature = "sealed")]
 pub use sealed::SealingKey;
+
+/// The guide's code blocks (`docs/*.md`), compiled as doctests so they stay true.
+#[cfg(doctest)]
+mod guide {
+    #[doc = include_str!("../../docs/getting-started.md")]
+    struct GettingStarted;
+    #[doc = include_str!("../../docs/credentials.md")]
+    struct CredentialsGuide;
+    #[doc = include_str!("../../docs/errors.md")]
+    struct Errors;
+    #[doc = include_str!("../../docs/threading-and-async.md")]
+    struct ThreadingAndAsync;
+    #[doc = include_str!("../../docs/porting-from-python-gssapi.md")]
+    struct Porting;
+    #[doc = include_str!("../../docs/implementation-differences.md")]
+    struct ImplementationDifferences;
+}
