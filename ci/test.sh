@@ -47,6 +47,9 @@ cargo bench -p gssapi --bench tiers -- --quick
 step "valgrind: gssapi-raw test suite (MIT)"
 bash ci/valgrind.sh 2>&1 | tee -a "$log"
 
+step "helgrind: one Name and one Cred shared by 64 threads (MIT and Heimdal)"
+bash ci/helgrind.sh 2>&1 | tee -a "$log"
+
 step "all checks passed"
 # One closing line over every suite above (MIT, Heimdal, valgrind).
 awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
