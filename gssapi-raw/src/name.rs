@@ -361,6 +361,24 @@ pub fn export_name(name: &Name) -> Result<Buffer> {
     Ok(out)
 }
 
+/// A name the library returned from a context (accept, inquire), made comparable on Heimdal.
+///
+/// Heimdal 7.8's SPNEGO acceptor returns the initiator wrapped in a SPNEGO name whose
+/// comparison (`_gss_spnego_compare_name`) looks only at the wrapper's own text, which is empty:
+/// any two such names compare equal (two different clients!), and none equals the client's
+/// Kerberos name. There the name is remade through its exported form (the wrapped Kerberos
+/// name's), which gives a plain Kerberos mechanism name with the same display and export. When
+/// the export fails the name is returned as it came.
+pub(crate) fn from_context(name: Name) -> Name {
+    if cfg!(gss_impl = "heimdal")
+        && let Ok(exported) = export_name(&name)
+        && let Ok(plain) = import_name(&exported, Some(&name_type::EXPORT))
+    {
+        return plain;
+    }
+    name
+}
+
 /// Heimdal: refuses to export a name imported from text (see [`export_name`]) with the status
 /// MIT returns for it.
 pub(crate) fn refuse_text_name_on_heimdal(function: &'static str, name: &Name) -> Result<()> {

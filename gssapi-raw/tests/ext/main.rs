@@ -59,6 +59,7 @@ fn main() {
         krb5::pseudo_random_function,
         krb5::import_krb5_ccache_handle,
         threads::one_name_and_one_cred_in_64_threads,
+        threads::spnego_accepted_names,
     ];
     common::run(tests, |realm| {
         realm.add_principal(BOB, Some(BOB_PASSWORD)).unwrap();

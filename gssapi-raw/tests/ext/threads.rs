@@ -254,3 +254,59 @@ pub(crate) fn one_name_and_one_cred_in_64_threads() -> TestResult {
     check!(name::compare_name(&shared, &service("host@localhost")).map_err(fail)?);
     Ok(())
 }
+
+/// The initiator name a SPNEGO acceptor returns: duplicated, exported, displayed and compared
+/// (Heimdal wraps it in a SPNEGO name; issue 7).
+pub(crate) fn spnego_accepted_names() -> TestResult {
+    let (bob_creds, _keep, bob) = shared_initiator_cred()?;
+    let user = cred::acquire_cred(None, None, None, CredUsage::Initiate).map_err(fail)?;
+    let mut seen = Vec::new();
+    for creds in [&bob_creds, &user.creds] {
+        let mut c = SecContext::new();
+        let mut s = SecContext::new();
+        let target = service("host@localhost");
+        let first = context::init_sec_context(
+            Some(creds),
+            &mut c,
+            &target,
+            Some(&mech_type::SPNEGO),
+            flags(),
+            None,
+            None,
+            None,
+        )
+        .map_err(fail)?;
+        let accepted =
+            context::accept_sec_context(&mut s, None, &first.token, None).map_err(fail)?;
+        seen.push(accepted.initiator_name.ok_or("no initiator name")?);
+    }
+    let (who_bob, who_user) = (&seen[0], &seen[1]);
+    let shown = text(&name::display_name(who_bob).map_err(fail)?.name);
+    check!(shown == bob, "{shown}");
+    let dup = name::duplicate_name(who_bob).map_err(fail)?;
+    check!(text(&name::display_name(&dup).map_err(fail)?.name) == bob);
+    let exported = name::export_name(who_bob).map_err(fail)?;
+    check!(exported.starts_with(&[0x04, 0x01]));
+    let bob_mn = name::canonicalize_name(
+        &name::import_name(bob.as_bytes(), Some(&name_type::KERBEROS_PRINCIPAL)).map_err(fail)?,
+        &mech_type::KERBEROS,
+    )
+    .map_err(fail)?;
+    // MIT exports the name under SPNEGO's OID, Heimdal under Kerberos' (the wrapped name).
+    let bob_exported = name::export_name(&bob_mn).map_err(fail)?;
+    check!(
+        *bob_exported == *exported || (!heimdal() && exported.ends_with(&bob_exported[15..])),
+        "{:02x?} vs {:02x?}",
+        &bob_exported[..],
+        &exported[..]
+    );
+    check!(name::compare_name(who_bob, who_bob).map_err(fail)?);
+    check!(name::compare_name(who_bob, &dup).map_err(fail)?);
+    check!(name::compare_name(&dup, who_bob).map_err(fail)?);
+    // Two different clients are two different names (Heimdal's SPNEGO names said equal).
+    check!(!name::compare_name(who_bob, who_user).map_err(fail)?);
+    // MIT keeps it a SPNEGO mechanism name, which is not equal to the Kerberos one; on Heimdal
+    // it is the Kerberos name.
+    check!(name::compare_name(who_bob, &bob_mn).map_err(fail)? == heimdal());
+    Ok(())
+}
