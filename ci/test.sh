@@ -54,6 +54,9 @@ bash ci/valgrind.sh heimdal 2>&1 | tee -a "$log"
 step "AddressSanitizer and LeakSanitizer (nightly): gssapi-raw and gssapi test suites (MIT, Heimdal)"
 bash ci/asan.sh mit heimdal 2>&1 | tee -a "$log"
 
+step "helgrind: one Name and one Cred shared by 64 threads (MIT and Heimdal)"
+bash ci/helgrind.sh 2>&1 | tee -a "$log"
+
 step "all checks passed"
 # One closing line over every suite above (MIT, Heimdal, valgrind and ASan on both).
 awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

@@ -281,7 +281,7 @@ pub fn accept_sec_context(
     }
     Ok(AcceptSecContext {
         complete: !supplementary.contains(Supplementary::CONTINUE_NEEDED),
-        initiator_name: initiator.into_option(),
+        initiator_name: initiator.into_option().map(crate::name::from_context),
         mech,
         token,
         flags: Flags::from_bits_retain(ret_flags),
@@ -320,8 +320,8 @@ pub fn inquire_context(context: &SecContext) -> Result<InquireContext> {
     let mech = unsafe { Oid::from_ffi(mech) };
     check("gss_inquire_context", major, minor, mech.as_ref())?;
     Ok(InquireContext {
-        initiator_name: src.into_option(),
-        target_name: targ.into_option(),
+        initiator_name: src.into_option().map(crate::name::from_context),
+        target_name: targ.into_option().map(crate::name::from_context),
         lifetime: lifetime_out(lifetime),
         mech,
         flags: Flags::from_bits_retain(flags),

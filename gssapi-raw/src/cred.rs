@@ -25,12 +25,30 @@ pub struct Cred {
     handle: sys::gss_cred_id_t,
 }
 
-// SAFETY: a credential is a heap object of the library, not tied to a thread; it may be
-// released on any thread.
+// SAFETY: a credential is a heap object of the library, not tied to the thread that made it;
+// gss_release_cred may run on any thread.
 unsafe impl Send for Cred {}
-// SAFETY: MIT (k5_mutex in krb5_gss_cred_id_rec) and Heimdal (a mutex per credential) lock a
-// credential while a context uses or refreshes it, so several threads may initiate or accept
-// with one credential at once. Calls that change a credential in place take `&mut Cred`.
+// SAFETY: every function of this crate that changes a credential in place takes `&mut Cred`
+// (add_cred_in_place, rfc4178::set_neg_mechs, ggf::set_cred_option,
+// krb5::krb5_set_allowable_enctypes); the others only read the handle or make a new one
+// (add_cred and its variants copy the input set). What the libraries do under `&Cred`:
+// - MIT 1.20: a union credential (`gss_union_cred_desc`) is not written after creation. A krb5
+//   credential (`krb5_gss_cred_id_rec`) is resolved lazily (kg_cred_resolve picks the ccache
+//   and name, refreshes tickets), always under its `k5_mutex` `lock`, taken by
+//   krb5_gss_validate_cred_1: gss_init_sec_context holds it through the first step, and
+//   accept, inquire_cred, export_cred and store_cred take it too. Its ccache (a MEMORY or FILE
+//   cache) has its own lock.
+// - Heimdal 7.8: the mechglue credential (`struct _gss_cred`, its `gc_mc` list) is written
+//   only when made (acquire, add, import). A krb5 credential (`gsskrb5_cred`) is written after
+//   creation only by add_cred into that same handle, set_cred_option and store_cred, which
+//   take its `cred_id_mutex` (so do inquire_cred, inquire_cred_by_oid, copy_ccache); init and
+//   accept read its fields without the lock, which is sound because nothing writes them while
+//   the handle is shared (those writers take `&mut` here, or make a new handle). A SPNEGO
+//   credential is a mechglue credential of the other mechanisms. A MEMORY ccache has its own
+//   mutex. With a FILE ccache, helgrind reports an unlocked 4-byte write inside libkrb5
+//   (under krb5_cc_retrieve_cred and krb5_get_credentials_with_flags, same address from every
+//   thread; Heimdal's libkrb5 has no symbols here, so the field is not pinned down): a race of
+//   the library on the cache object, which ci/helgrind.sh avoids by sharing a MEMORY ccache.
 unsafe impl Sync for Cred {}
 
 impl Cred {

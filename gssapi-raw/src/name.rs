@@ -24,24 +24,55 @@ use std::ptr;
 #[doc(alias = "gss_release_name")]
 pub struct Name {
     handle: sys::gss_name_t,
-    /// Made by `gss_import_name` (rather than returned by a context or credential call); see
-    /// [`duplicate_name`] for why Heimdal needs to know.
-    imported: bool,
+    origin: Made,
 }
 
-// SAFETY: a name is a heap object of the library that is not tied to the thread that made it;
-// gss_release_name may run on any thread.
+/// Where a name came from, for the calls whose behaviour on Heimdal depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Made {
+    /// Returned by the library (canonicalize, accept, inquire calls): a mechanism name.
+    /// Heimdal's `gss_duplicate_name` crashes on some of these; see [`duplicate_name`].
+    Library,
+    /// `gss_import_name` of an exported (or composite exported) name: a mechanism name.
+    ImportedMn,
+    /// `gss_import_name` of a text name type: not a mechanism name. On Heimdal it keeps its
+    /// text and one element per mechanism, all made before it escapes [`import_name`] (see
+    /// [`complete_for_every_mech`]).
+    ImportedText,
+}
+
+// SAFETY: a name is a heap object of the library, not tied to the thread that made it (no
+// thread-local state is kept in it by MIT or Heimdal); gss_release_name may run on any thread.
 unsafe impl Send for Name {}
-// SAFETY: the calls that take `&Name` only read it (display, compare, export, canonicalize make
-// new objects); MIT and Heimdal guard the one shared mutable part, the attribute state of
-// RFC 6680 names, with a lock, and the calls that change a name take `&mut Name`.
+// SAFETY: every function of this crate that changes a name in place takes `&mut Name`
+// (rfc6680::set_name_attribute, delete_name_attribute); the calls that take `&Name` do not write
+// it on either library, so threads may use one name at once:
+// - MIT 1.20: a union name (`gss_union_name_desc`) is not written after gss_import_name or
+//   gss_duplicate_name made it: gss_init_sec_context, gss_compare_name, gss_localname and
+//   gss_acquire_cred import the text into a temporary mechanism name (gssint_import_internal_name)
+//   and release it; gss_canonicalize_name writes the input only when the output pointer is NULL,
+//   which `canonicalize_name` never passes. The one mutable part of a krb5 mechanism name
+//   (`krb5_gss_name_rec`), its authdata context `ad_context`, is read and written only under the
+//   name's own `k5_mutex` `lock` (kg_get_name_attribute, krb5_gss_export_name_composite, ...).
+// - Heimdal 7.8: `struct _gss_name` is written after creation only by `_gss_find_mn`
+//   (mech/gss_names.c), which on a lookup miss imports the text into the missing mechanism and
+//   inserts the element at the head of `gn_mn` with plain stores, no lock. Its callers include
+//   gss_init_sec_context (the target, for SPNEGO), gss_compare_name, gss_canonicalize_name,
+//   gss_localname and the acquire/add credential calls. It writes only names that keep their
+//   text (`gn_value`): those of gss_import_name with a text name type and their duplicates.
+//   `import_name` makes such a name complete before returning it (one element per mechanism,
+//   see `complete_for_every_mech`), and gss_duplicate_name copies every element, so each later
+//   `_gss_find_mn` call on a shared name finds its element (or returns before writing, for a
+//   mechanism Heimdal does not know) and only reads. Every other name (exported-name import,
+//   canonicalize, accept, inquire) has no text and `_gss_find_mn` never writes it. The krb5
+//   elements (`krb5_principal`) are read only; Heimdal 7.8's mechanisms keep no name attributes.
 unsafe impl Sync for Name {}
 
 impl Name {
     pub(crate) fn null() -> Name {
         Name {
             handle: ptr::null_mut(),
-            imported: false,
+            origin: Made::Library,
         }
     }
 
@@ -203,8 +234,65 @@ pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
         // handle is owned by `out`.
         unsafe { sys::gss_import_name(minor, &mut buf, opt_ptr(name_type), out.as_out_ptr()) }
     })?;
-    out.imported = true;
+    let exported =
+        name_type.is_some_and(|t| t == &name_type::EXPORT || t == &name_type::COMPOSITE_EXPORT);
+    out.origin = if exported {
+        Made::ImportedMn
+    } else {
+        Made::ImportedText
+    };
+    if cfg!(gss_impl = "heimdal") && !exported {
+        complete_for_every_mech(&out, name_type);
+    }
     Ok(out)
+}
+
+/// Heimdal: adds the element of every mechanism that gss_import_name did not fill to a freshly
+/// imported text name, while this thread is the only one that can see it.
+///
+/// Heimdal's gss_import_name fills only the mechanisms whose name-type list has the type (in
+/// practice Kerberos); the others (SPNEGO, NTLM) are added later by `_gss_find_mn` on the first
+/// call that needs them, without a lock, which races when threads share the name (issue 7).
+/// `gss_localname` with an explicit mechanism runs `_gss_find_mn` for it and then fails with
+/// `GSS_S_UNAVAILABLE` for the mechanisms that cannot map names: the element stays. Kerberos is
+/// skipped for the types on its list (gss_import_name made that element already, and its
+/// localname would consult the `auth_to_local` rules for nothing). Errors are ignored: a
+/// mechanism that cannot import the name fails inside `_gss_find_mn` before it writes.
+/// The mechanism list is the library's, loaded once (`_gss_load_mech`), so it is cached.
+#[cfg_attr(not(gss_impl = "heimdal"), allow(dead_code))]
+fn complete_for_every_mech(name: &Name, name_type: Option<&Oid>) {
+    #[cfg(gss_has = "localname")]
+    {
+        use crate::oid::mech_type;
+        use std::sync::OnceLock;
+        static MECHS: OnceLock<Vec<Oid>> = OnceLock::new();
+        let mechs = MECHS.get_or_init(|| {
+            crate::misc::indicate_mechs().map_or_else(|_| Vec::new(), |set| set.iter().collect())
+        });
+        let krb5_type = match name_type {
+            None => true,
+            Some(t) => [
+                &name_type::HOSTBASED_SERVICE,
+                &name_type::USER,
+                &name_type::KERBEROS_PRINCIPAL,
+            ]
+            .contains(&t),
+        };
+        for mech in mechs {
+            if krb5_type && mech == &mech_type::KERBEROS {
+                continue;
+            }
+            let mut local = Buffer::new();
+            let mut minor = 0;
+            // SAFETY: valid handle (owned by `name`, not yet shared) and OID; the output buffer
+            // is released by Drop. The status is ignored on purpose (see above).
+            unsafe {
+                sys::gss_localname(&mut minor, name.handle, mech.as_ptr(), local.as_out_ptr())
+            };
+        }
+    }
+    #[cfg(not(gss_has = "localname"))]
+    let _ = (name, name_type);
 }
 
 /// The text form of a name and its type.
@@ -257,14 +345,51 @@ pub fn canonicalize_name(name: &Name, mech: &Oid) -> Result<Name> {
 }
 
 /// The exported form of a mechanism name, for byte-wise comparison (RFC 2743 section 3.2).
+///
+/// A name imported from text is not a mechanism name: [`canonicalize_name`] it first. Both
+/// libraries refuse it with `GSS_S_NAME_NOT_MN` (`MechanismNameRequired`): MIT itself, and on
+/// Heimdal this function before the call (Heimdal would export whichever of the name's
+/// per-mechanism elements comes first, or fail with `BAD_NAME`).
 #[doc(alias = "gss_export_name")]
 pub fn export_name(name: &Name) -> Result<Buffer> {
+    refuse_text_name_on_heimdal("gss_export_name", name)?;
     let mut out = Buffer::new();
     call("gss_export_name", |minor| {
         // SAFETY: valid handle; the output buffer is released by Drop.
         unsafe { sys::gss_export_name(minor, name.handle, out.as_out_ptr()) }
     })?;
     Ok(out)
+}
+
+/// A name the library returned from a context (accept, inquire), made comparable on Heimdal.
+///
+/// Heimdal 7.8's SPNEGO acceptor returns the initiator wrapped in a SPNEGO name whose
+/// comparison (`_gss_spnego_compare_name`) looks only at the wrapper's own text, which is empty:
+/// any two such names compare equal (two different clients!), and none equals the client's
+/// Kerberos name. There the name is remade through its exported form (the wrapped Kerberos
+/// name's), which gives a plain Kerberos mechanism name with the same display and export. When
+/// the export fails the name is returned as it came.
+pub(crate) fn from_context(name: Name) -> Name {
+    if cfg!(gss_impl = "heimdal")
+        && let Ok(exported) = export_name(&name)
+        && let Ok(plain) = import_name(&exported, Some(&name_type::EXPORT))
+    {
+        return plain;
+    }
+    name
+}
+
+/// Heimdal: refuses to export a name imported from text (see [`export_name`]) with the status
+/// MIT returns for it.
+pub(crate) fn refuse_text_name_on_heimdal(function: &'static str, name: &Name) -> Result<()> {
+    if cfg!(gss_impl = "heimdal") && name.origin == Made::ImportedText {
+        return Err(Error::rejected(
+            function,
+            sys::GSS_S_NAME_NOT_MN,
+            "a name imported from text is not a mechanism name: canonicalize it first",
+        ));
+    }
+    Ok(())
 }
 
 /// A copy of a name.
@@ -276,7 +401,7 @@ pub fn export_name(name: &Name) -> Result<Buffer> {
 #[doc(alias = "gss_duplicate_name")]
 pub fn duplicate_name(name: &Name) -> Result<Name> {
     if cfg!(gss_impl = "heimdal")
-        && !name.imported
+        && name.origin == Made::Library
         && let Ok(exported) = export_name(name)
     {
         return import_name(&exported, Some(&name_type::EXPORT));
@@ -286,7 +411,7 @@ pub fn duplicate_name(name: &Name) -> Result<Name> {
         // SAFETY: valid handle; the output handle is owned by `out`.
         unsafe { sys::gss_duplicate_name(minor, name.handle, out.as_out_ptr()) }
     })?;
-    out.imported = name.imported;
+    out.origin = name.origin;
     Ok(out)
 }
 

@@ -229,9 +229,11 @@ pub fn delete_name_attribute(name: &mut Name, attr: &[u8]) -> Result<()> {
 }
 
 /// The exported form of a mechanism name with its attributes; import it with
-/// `name_type::COMPOSITE_EXPORT`.
+/// `name_type::COMPOSITE_EXPORT`. A name imported from text is refused with
+/// `GSS_S_NAME_NOT_MN` on both libraries, as by [`export_name`](crate::name::export_name).
 #[doc(alias = "gss_export_name_composite")]
 pub fn export_name_composite(name: &Name) -> Result<Buffer> {
+    crate::name::refuse_text_name_on_heimdal("gss_export_name_composite", name)?;
     #[cfg(gss_has = "rfc6680")]
     {
         let mut out = Buffer::new();

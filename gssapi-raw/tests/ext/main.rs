@@ -8,6 +8,7 @@ mod common;
 mod creds;
 mod info;
 mod krb5;
+mod threads;
 
 pub(crate) use common::*;
 
@@ -57,6 +58,8 @@ fn main() {
         krb5::ccache_name,
         krb5::pseudo_random_function,
         krb5::import_krb5_ccache_handle,
+        threads::one_name_and_one_cred_in_64_threads,
+        threads::spnego_accepted_names,
     ];
     common::run(tests, |realm| {
         realm.add_principal(BOB, Some(BOB_PASSWORD)).unwrap();
