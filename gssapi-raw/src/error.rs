@@ -51,18 +51,25 @@ pub enum Origin {
 
 /// An error from a GSSAPI call: the raw major and minor status, the mechanism, the messages
 /// captured at the moment of failure, and the output token when the call produced one.
+///
+/// `Clone`: the token and any verified message are owned copies (the library's buffers are
+/// released when the error is made; a verified message's copy is wiped on drop).
+#[derive(Clone)]
 pub struct Error(Box<Inner>);
 
+#[derive(Clone)]
 struct Inner {
     function: &'static str,
+    /// The status the typed views read: the library's major status, or, for an error caught
+    /// before any call, the status the library would have given (never shown as the library's).
     major: u32,
     minor: u32,
     mech: Option<Oid>,
     major_messages: Vec<String>,
     minor_messages: Vec<String>,
-    token: Option<Buffer>,
+    token: Option<Vec<u8>>,
     /// The message a call verified and unwrapped before reporting the token out of sequence.
-    verified: Option<Buffer>,
+    verified: Option<zeroize::Zeroizing<Vec<u8>>>,
     /// A step that said "continue" with nothing to send.
     dead_end: bool,
     origin: Origin,
@@ -241,6 +248,83 @@ impl Krb5Error {
         (Self::TABLE_BASE..Self::TABLE_BASE + 256)
             .contains(&code)
             .then(|| Krb5Error::from(code))
+    }
+
+    /// The variants with a name, for [`Krb5Error::name`] and the message match of
+    /// [`Error::krb5_error`].
+    const NAMED: [(Krb5Error, &'static str); 24] = [
+        (
+            Krb5Error::ClientPrincipalUnknown,
+            "KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN",
+        ),
+        (
+            Krb5Error::ServerPrincipalUnknown,
+            "KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN",
+        ),
+        (Krb5Error::KdcPolicy, "KRB5KDC_ERR_POLICY"),
+        (Krb5Error::KdcBadOption, "KRB5KDC_ERR_BADOPTION"),
+        (Krb5Error::ClientRevoked, "KRB5KDC_ERR_CLIENT_REVOKED"),
+        (Krb5Error::PasswordExpired, "KRB5KDC_ERR_KEY_EXP"),
+        (Krb5Error::PreauthFailed, "KRB5KDC_ERR_PREAUTH_FAILED"),
+        (Krb5Error::BadIntegrity, "KRB5KRB_AP_ERR_BAD_INTEGRITY"),
+        (Krb5Error::TicketExpired, "KRB5KRB_AP_ERR_TKT_EXPIRED"),
+        (Krb5Error::TicketNotYetValid, "KRB5KRB_AP_ERR_TKT_NYV"),
+        (Krb5Error::Replay, "KRB5KRB_AP_ERR_REPEAT"),
+        (Krb5Error::NotUs, "KRB5KRB_AP_ERR_NOT_US"),
+        (Krb5Error::BadMatch, "KRB5KRB_AP_ERR_BADMATCH"),
+        (Krb5Error::ClockSkew, "KRB5KRB_AP_ERR_SKEW"),
+        (Krb5Error::Modified, "KRB5KRB_AP_ERR_MODIFIED"),
+        (Krb5Error::BadKeyVersion, "KRB5KRB_AP_ERR_BADKEYVER"),
+        (Krb5Error::NoKey, "KRB5KRB_AP_ERR_NOKEY"),
+        (Krb5Error::CcacheNotFound, "KRB5_CC_NOTFOUND"),
+        (Krb5Error::RealmUnknown, "KRB5_REALM_UNKNOWN"),
+        (Krb5Error::KdcUnreachable, "KRB5_KDC_UNREACH"),
+        (Krb5Error::KeytabEntryNotFound, "KRB5_KT_NOTFOUND"),
+        (Krb5Error::CcacheFileMissing, "KRB5_FCC_NOFILE"),
+        (Krb5Error::KeytabKvnoNotFound, "KRB5_KT_KVNONOTFOUND"),
+        (Krb5Error::Other(0), ""),
+    ];
+
+    /// The C name of the error (`KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN`); `None` for
+    /// [`Krb5Error::Other`].
+    pub fn name(self) -> Option<&'static str> {
+        Self::NAMED
+            .iter()
+            .find(|(e, n)| *e == self && !n.is_empty())
+            .map(|(_, n)| *n)
+    }
+
+    /// The Kerberos error whose message `text` is, for a minor status the library remapped
+    /// (MIT's SPNEGO and mechanism glue hand out their own numbers for mechanism codes, so the
+    /// krb5 code is gone but its message is not). The library's own text for each named code
+    /// is compared, exactly or as MIT extends it with a principal in the middle ("Server
+    /// HTTP/x@R not found in Kerberos database").
+    fn from_message(text: &str) -> Option<Krb5Error> {
+        static MESSAGES: std::sync::OnceLock<Vec<(Krb5Error, String)>> = std::sync::OnceLock::new();
+        let messages = MESSAGES.get_or_init(|| {
+            Self::NAMED
+                .iter()
+                .filter(|(_, n)| !n.is_empty())
+                .filter_map(|(e, _)| {
+                    let code = i32::from(*e) as u32;
+                    let lines =
+                        display_status(code, false, Some(&crate::oid::mech_type::KERBEROS)).ok()?;
+                    Some((*e, tidy(&lines.join(" "))))
+                })
+                .filter(|(_, m)| !m.is_empty())
+                .collect()
+        });
+        let text = tidy(text);
+        messages.iter().find_map(|(e, base)| {
+            let exact = *base == text;
+            let extended = base.split_once(' ').is_some_and(|(first, rest)| {
+                text.len() > base.len()
+                    && text.starts_with(first)
+                    && text.as_bytes().get(first.len()) == Some(&b' ')
+                    && text.ends_with(rest)
+            });
+            (exact || extended).then_some(*e)
+        })
     }
 }
 
@@ -544,7 +628,11 @@ impl Error {
         let mut err = Error::from_status(function, supplementary.bits(), 0).with_note(
             "the token is genuine but out of sequence (a replay, or one lost or reordered)",
         );
-        err.0.verified = verified;
+        err.0.verified = verified.map(|mut message| {
+            let copy = zeroize::Zeroizing::new(message.to_vec());
+            message.wipe();
+            copy
+        });
         err
     }
 
@@ -585,18 +673,18 @@ impl Error {
     /// (MIT's `gss_unwrap`, `gss_unwrap_aead`): nothing is lost if the caller decides to
     /// accept it.
     pub fn verified_message(&self) -> Option<&[u8]> {
-        self.0.verified.as_deref()
+        self.0.verified.as_deref().map(Vec::as_slice)
     }
 
-    /// Takes the verified message out of the error.
-    pub fn take_verified_message(&mut self) -> Option<Buffer> {
+    /// Takes the verified message out of the error (wiped when dropped).
+    pub fn take_verified_message(&mut self) -> Option<zeroize::Zeroizing<Vec<u8>>> {
         self.0.verified.take()
     }
 
     /// Attaches the output token the failing call produced (an empty token is dropped).
     pub(crate) fn with_token(mut self, token: Buffer) -> Error {
         if !token.is_empty() {
-            self.0.token = Some(token);
+            self.0.token = Some(token.to_vec());
         }
         self
     }
@@ -606,9 +694,14 @@ impl Error {
         self.0.function
     }
 
-    /// The raw major status.
+    /// The major status the library returned; 0 for an error caught before any library call
+    /// ([`Origin::Input`], [`Origin::MissingFunction`]), whose typed views
+    /// ([`Error::routine`], [`Error::kind`]) still say what the library would have reported.
     pub fn major(&self) -> u32 {
-        self.0.major
+        match self.0.origin {
+            Origin::Library => self.0.major,
+            Origin::Input | Origin::MissingFunction => 0,
+        }
     }
 
     /// The raw minor (mechanism) status.
@@ -639,8 +732,20 @@ impl Error {
     }
 
     /// The Kerberos error in the minor status, when the minor status is a krb5 error code.
+    ///
+    /// Failures that arrive through SPNEGO (or MIT's mechanism glue) carry a remapped minor
+    /// status rather than the krb5 code; for those the Kerberos error is recognised from the
+    /// library's message for it, for the named variants of [`Krb5Error`].
     pub fn krb5_error(&self) -> Option<Krb5Error> {
-        Krb5Error::from_minor(self.0.minor)
+        Krb5Error::from_minor(self.0.minor).or_else(|| {
+            if self.0.minor == 0 || self.0.origin != Origin::Library {
+                return None;
+            }
+            self.0
+                .minor_messages
+                .iter()
+                .find_map(|m| Krb5Error::from_message(m))
+        })
     }
 
     /// The supplementary bits.
@@ -695,29 +800,94 @@ impl Error {
     }
 
     /// Takes the output token out of the error.
-    pub fn take_token(&mut self) -> Option<Buffer> {
+    pub fn take_token(&mut self) -> Option<Vec<u8>> {
         self.0.token.take()
     }
 }
 
+/// The reason first: the mechanism's words (the minor status, with the Kerberos error's name),
+/// then the GSSAPI status in words, then the codes. MIT's "Minor code may provide more
+/// information" filler is dropped.
+///
+/// `gss_init_sec_context: Server HTTP/web@EXAMPLE.COM not found in Kerberos database
+/// (KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN); unspecified GSS failure (major 0x000d0000, minor
+/// 2529638919)`
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} failed: {} (major 0x{:08x}",
-            self.0.function,
-            self.0.major_messages.join("; "),
-            self.0.major
-        )?;
-        if self.0.minor != 0 || !self.0.minor_messages.is_empty() {
-            write!(
-                f,
-                ", minor {}: {}",
-                self.0.minor,
-                self.0.minor_messages.join("; ")
-            )?;
+        write!(f, "{}: ", self.0.function)?;
+        let majors: Vec<String> = self
+            .0
+            .major_messages
+            .iter()
+            .map(|m| tidy(m))
+            .filter(|m| !m.is_empty())
+            .collect();
+        match self.0.origin {
+            Origin::Input => {
+                return write!(
+                    f,
+                    "{} (refused before calling the library)",
+                    majors.join("; ")
+                );
+            }
+            Origin::MissingFunction => return f.write_str(&majors.join("; ")),
+            Origin::Library => {}
         }
-        write!(f, ")")
+        let minors: Vec<String> = self
+            .0
+            .minor_messages
+            .iter()
+            .map(|m| tidy(m))
+            .filter(|m| {
+                !m.is_empty() && !m.starts_with("Unknown code") && !m.starts_with("unknown")
+            })
+            .collect();
+        if !minors.is_empty() {
+            f.write_str(&minors.join("; "))?;
+            if let Some(name) = self.krb5_error().and_then(Krb5Error::name) {
+                write!(f, " ({name})")?;
+            }
+            f.write_str("; ")?;
+        }
+        let mut majors = majors.into_iter();
+        if let Some(first) = majors.next() {
+            // Lower-case the library's sentence when it follows the reason.
+            let first = if minors.is_empty() {
+                first
+            } else {
+                lower_first(&first)
+            };
+            f.write_str(&first)?;
+        }
+        for more in majors {
+            write!(f, "; {more}")?;
+        }
+        write!(f, " (major 0x{:08x}", self.0.major)?;
+        if self.0.minor != 0 {
+            write!(f, ", minor {}", self.0.minor)?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A library message without its padding, trailing full stop, and MIT's filler sentence.
+fn tidy(message: &str) -> String {
+    let m = message.trim();
+    let m = m
+        .strip_suffix("Minor code may provide more information")
+        .unwrap_or(m)
+        .trim_end();
+    m.strip_suffix('.').unwrap_or(m).trim().to_string()
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        // Keep acronyms ("GSS", "SPNEGO") as they are.
+        Some(c) if c.is_uppercase() && !chars.next().is_some_and(char::is_uppercase) => {
+            c.to_lowercase().chain(s[c.len_utf8()..].chars()).collect()
+        }
+        _ => s.to_string(),
     }
 }
 

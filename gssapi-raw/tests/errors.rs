@@ -185,7 +185,7 @@ fn messages_are_captured_from_the_library() {
     assert!(!err.major_messages().is_empty());
     assert!(err.minor_messages().is_empty());
     let text = err.to_string();
-    assert!(text.starts_with("gss_test failed: "), "{text}");
+    assert!(text.starts_with("gss_test: "), "{text}");
     assert!(text.contains("0x00020000"), "{text}");
     assert!(err.token().is_none());
     // A combined status describes every part (MIT gives one line each, Heimdal one line).
@@ -194,6 +194,37 @@ fn messages_are_captured_from_the_library() {
             .unwrap();
     let all = lines.join(" ").to_lowercase();
     assert!(all.contains("read") && all.contains("name"), "{lines:?}");
+}
+
+#[test]
+fn errors_caught_before_a_call_show_no_library_status() {
+    // A text name with a NUL: refused by gssapi-raw, classified as the library would have.
+    let err = gssapi_raw::name::import_name(b"a\0b", None).unwrap_err();
+    assert_eq!(err.origin(), Origin::Input);
+    assert_eq!(err.major(), 0, "no library status was returned");
+    assert_eq!(err.routine(), Some(RoutineError::BadName));
+    assert!(err.is(ErrorKind::BadName));
+    let text = err.to_string();
+    assert!(
+        text.ends_with("(refused before calling the library)"),
+        "{text}"
+    );
+    assert!(!text.contains("major"), "{text}");
+    // Clone keeps everything.
+    let copy = err.clone();
+    assert_eq!(copy.to_string(), text);
+    assert_eq!(copy.routine(), err.routine());
+}
+
+#[test]
+fn display_drops_the_filler_and_leads_with_the_reason() {
+    let err = Error::from_status("gss_test", GSS_S_FAILURE, 0);
+    let text = err.to_string();
+    assert!(!text.contains("Minor code may provide"), "{text}");
+    assert!(
+        text.starts_with("gss_test: ") && text.ends_with("(major 0x000d0000)"),
+        "{text}"
+    );
 }
 
 #[test]

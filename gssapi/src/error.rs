@@ -17,8 +17,8 @@ pub use raw::{CallingError, ErrorKind, Krb5Error, RoutineError, Supplementary};
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What went wrong.
-#[derive(Debug, thiserror::Error)]
+/// What went wrong. `Clone`, so it can be kept, logged and returned again.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The GSSAPI library reported an error. Every raw view (major, minor, routine, calling,
@@ -53,8 +53,9 @@ pub enum Error {
         /// The sequencing bits the library reported.
         supplementary: Supplementary,
         /// The verified message, when the library unwrapped it anyway (MIT does): nothing is
-        /// lost if the caller decides to accept it.
-        message: Option<gssapi_raw::Buffer>,
+        /// lost if the caller decides to accept it. `None` on Heimdal, which does not verify
+        /// such tokens. Wiped when dropped.
+        message: Option<zeroize::Zeroizing<Vec<u8>>>,
     },
 
     /// A sealed export did not open (see [`crate::SealingKey`]): the library never saw it.
@@ -95,5 +96,27 @@ impl Error {
     /// Whether this error was caught by this crate before any library call.
     pub fn is_misuse(&self) -> bool {
         matches!(self, Error::State { .. })
+    }
+
+    /// The major status the library returned (python-gssapi: `maj_code`): the supplementary
+    /// bits for [`Error::OutOfSequence`], and 0 when no library call failed (this crate's own
+    /// errors, and input gssapi-raw refused before calling).
+    pub fn major(&self) -> u32 {
+        match self {
+            Error::Gss(e) => e.major(),
+            Error::OutOfSequence { supplementary, .. } => supplementary.bits(),
+            _ => 0,
+        }
+    }
+
+    /// The minor (mechanism) status (python-gssapi: `min_code`); 0 when there is none.
+    pub fn minor(&self) -> u32 {
+        self.gss().map_or(0, raw::Error::minor)
+    }
+
+    /// The Kerberos error behind a library failure, also when it came through SPNEGO (see
+    /// gssapi-raw's `Error::krb5_error`).
+    pub fn krb5_error(&self) -> Option<crate::Krb5Error> {
+        self.gss().and_then(raw::Error::krb5_error)
     }
 }

@@ -362,6 +362,46 @@ pub(crate) fn unknown_service_principal() -> TestResult {
     check!(err.token().is_none());
     check!(!err.minor_messages().is_empty(), "{err:?}");
     check!(initiator.is_null(), "a failed first call leaves no context");
+    // The message leads with the mechanism's reason and names the Kerberos error.
+    check!(
+        err.krb5_error() == Some(Krb5Error::ServerPrincipalUnknown),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    check!(
+        text.starts_with("gss_init_sec_context: ")
+            && text.contains("(KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN)")
+            && !text.contains("Minor code may provide"),
+        "{text}"
+    );
+    // Through SPNEGO: MIT remaps the minor status, and the Kerberos error is still named;
+    // Heimdal's SPNEGO reports only that no mechanism could be used.
+    let mut initiator = SecContext::new();
+    let err = init_step(
+        None,
+        &mut initiator,
+        &target,
+        &mech_type::SPNEGO,
+        Flags::MUTUAL,
+        None,
+    )
+    .unwrap_err();
+    if heimdal() {
+        check!(
+            err.is(ErrorKind::BadMechanism) && err.minor() == 0,
+            "{err:?}"
+        );
+        check!(err.krb5_error().is_none(), "{err:?}");
+    } else {
+        check!(
+            Krb5Error::from_minor(err.minor()).is_none(),
+            "MIT remaps: {err:?}"
+        );
+        check!(
+            err.krb5_error() == Some(Krb5Error::ServerPrincipalUnknown),
+            "{err:?}"
+        );
+    }
     // A service that exists but whose key is not in the keytab: the acceptor cannot decrypt.
     let keyless = service(&KEYLESS_SERVICE.replace('/', "@"));
     let e = establish(
