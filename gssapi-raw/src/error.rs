@@ -1025,7 +1025,10 @@ pub fn display_status(code: u32, is_major: bool, mech: Option<&Oid>) -> Result<V
                 origin: Origin::Library,
             })));
         }
-        out.push(String::from_utf8_lossy(&text).into_owned());
+        // MIT counts the C string's terminator in some messages' length.
+        let bytes: &[u8] = &text;
+        let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
+        out.push(String::from_utf8_lossy(bytes).into_owned());
         if message_context == 0 {
             break;
         }

@@ -580,18 +580,7 @@ impl SecurityContext {
     /// party, use [`export_sealed`](SecurityContext::export_sealed) and
     /// [`import_sealed`](SecurityContext::import_sealed).
     pub fn import(token: &[u8]) -> Result<SecurityContext> {
-        let mut ctx = SecurityContext::new(Role::Imported);
-        ctx.raw = raw_ctx::import_sec_context(token)?;
-        let info = raw_ctx::inquire_context(&ctx.raw)?;
-        ctx.established = Some(Established {
-            flags: info.flags,
-            mech: info.mech.clone(),
-            initiator: None,
-            delegated: None,
-            inquired: std::sync::OnceLock::from(info),
-        });
-        ctx.state = State::Complete;
-        Ok(ctx)
+        SecurityContext::from_raw(raw_ctx::import_sec_context(token)?)
     }
 
     /// Passes a token from the peer outside the normal flow (e.g. an error token after the
@@ -676,6 +665,40 @@ impl SecurityContext {
     /// The raw handle, for gssapi-raw calls (extensions, IOV).
     pub fn as_raw_mut(&mut self) -> &mut raw::SecContext {
         &mut self.raw
+    }
+
+    /// A context established with gssapi-raw calls (a protocol that drove the handshake
+    /// itself, or an imported one), for the message calls of this crate. It must be complete:
+    /// a partial raw context is an [`Error::State`] (this crate cannot know the rest of its
+    /// handshake's arguments).
+    pub fn from_raw(raw: raw::SecContext) -> Result<SecurityContext> {
+        if raw.is_null() {
+            return Err(state_error("from_raw", "the raw context is empty"));
+        }
+        let info = raw_ctx::inquire_context(&raw)?;
+        if !info.complete {
+            return Err(state_error(
+                "from_raw",
+                "the raw context is not established yet: finish its handshake with gssapi-raw",
+            ));
+        }
+        let mut ctx = SecurityContext::new(Role::Imported);
+        ctx.raw = raw;
+        ctx.established = Some(Established {
+            flags: info.flags,
+            mech: info.mech.clone(),
+            initiator: None,
+            delegated: None,
+            inquired: std::sync::OnceLock::from(info),
+        });
+        ctx.state = State::Complete;
+        Ok(ctx)
+    }
+
+    /// The gssapi-raw context, for raw calls; delegated credentials not yet taken with
+    /// [`delegated_credentials`](SecurityContext::delegated_credentials) are dropped.
+    pub fn into_raw(mut self) -> raw::SecContext {
+        std::mem::take(&mut self.raw)
     }
 }
 

@@ -72,6 +72,7 @@ pub struct CredentialsBuilder {
     store: Option<CredStore>,
     password: Option<Zeroizing<Vec<u8>>>,
     impersonator: Option<Credentials>,
+    negotiable: Vec<Mechanism>,
 }
 
 impl std::fmt::Debug for CredentialsBuilder {
@@ -84,6 +85,7 @@ impl std::fmt::Debug for CredentialsBuilder {
             .field("store", &self.store)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("impersonator", &self.impersonator)
+            .field("negotiable", &self.negotiable)
             .finish()
     }
 }
@@ -133,6 +135,17 @@ impl CredentialsBuilder {
         self
     }
 
+    /// Let SPNEGO negotiate only these mechanisms with the credentials (RFC 4178
+    /// `gss_set_neg_mechs`; MIT): may be called several times. The equivalent of
+    /// `gss-client -spnego -mech krb5` is credentials with
+    /// `.negotiable_mech(&Mechanism::KERBEROS)` and an initiator with
+    /// `.mech(&Mechanism::SPNEGO)`. On Heimdal, which lacks the call, `acquire` fails with the
+    /// library's `Unavailable` error.
+    pub fn negotiable_mech(mut self, mech: &Mechanism) -> Self {
+        self.negotiable.push(mech.clone());
+        self
+    }
+
     /// Acquires the credentials: `gss_acquire_cred`, or `gss_acquire_cred_from` with a store,
     /// `gss_acquire_cred_with_password` with a password, `gss_acquire_cred_impersonate_name`
     /// with an impersonator.
@@ -174,7 +187,11 @@ impl CredentialsBuilder {
                 ));
             }
         };
-        Ok(Credentials::from_raw(acquired.creds))
+        let mut creds = acquired.creds;
+        if !self.negotiable.is_empty() {
+            gssapi_raw::ext::rfc4178::set_neg_mechs(&mut creds, &Mechanism::set(&self.negotiable))?;
+        }
+        Ok(Credentials::from_raw(creds))
     }
 }
 
@@ -189,10 +206,20 @@ impl Credentials {
         Credentials::builder().usage(usage).acquire()
     }
 
-    pub(crate) fn from_raw(raw: raw::Cred) -> Credentials {
+    /// Credentials from a gssapi-raw credential, so credentials from any raw extension work
+    /// with [`crate::SecurityContext`] and the rest of this crate.
+    pub fn from_raw(raw: raw::Cred) -> Credentials {
         Credentials {
             inner: Arc::new(raw),
         }
+    }
+
+    /// The gssapi-raw credential, for raw calls that change it in place
+    /// (`rfc4178::set_neg_mechs`, `krb5::krb5_set_allowable_enctypes`, ...). Credentials are
+    /// shared by their clones, and GSSAPI cannot copy a credential: while other clones exist
+    /// this gives the credentials back as `Err`.
+    pub fn into_raw(self) -> std::result::Result<raw::Cred, Credentials> {
+        Arc::try_unwrap(self.inner).map_err(|inner| Credentials { inner })
     }
 
     /// The raw handle, for gssapi-raw calls.

@@ -76,9 +76,20 @@ impl Name {
         Name::new(token, Some(NameType::EXPORT))
     }
 
-    pub(crate) fn from_raw(raw: raw::Name) -> Name {
+    /// A name from a gssapi-raw name (from any raw call or extension).
+    pub fn from_raw(raw: raw::Name) -> Name {
         Name {
             inner: Arc::new(raw),
+        }
+    }
+
+    /// The gssapi-raw name, for raw calls that take it by value or `&mut` (RFC 6680
+    /// attributes, say). `Name` is shared by its clones: when other clones exist, the raw
+    /// name is a copy (`gss_duplicate_name`).
+    pub fn into_raw(self) -> Result<raw::Name> {
+        match Arc::try_unwrap(self.inner) {
+            Ok(raw) => Ok(raw),
+            Err(shared) => Ok(name::duplicate_name(&shared)?),
         }
     }
 

@@ -298,3 +298,143 @@ pub(crate) fn remaining_api() -> TestResult {
     check!(err.token().is_none() && !err.is_misuse());
     Ok(())
 }
+
+/// Issue 7: names, credentials and contexts convert between gssapi-raw and gssapi both ways,
+/// so anything a raw extension makes works with the high-level API.
+pub(crate) fn raw_and_high_level_interoperate() -> TestResult {
+    use gssapi::raw::{self, context as raw_ctx, cred, name, name_type};
+    // Names.
+    let raw_name =
+        name::import_name(b"host@localhost", Some(&name_type::HOSTBASED_SERVICE)).map_err(fail)?;
+    let high = Name::from_raw(raw_name);
+    check!(high == Name::hostbased_service("host@localhost").map_err(fail)?);
+    let shared = high.clone();
+    let copy = high.into_raw().map_err(fail)?; // shared: a duplicate
+    check!(name::compare_name(&copy, shared.as_raw()).map_err(fail)?);
+    let back = shared.into_raw().map_err(fail)?; // the last one: the same handle
+    check!(
+        name::display_name(&back)
+            .map_err(fail)?
+            .name
+            .starts_with(b"host")
+    );
+
+    // Credentials from a raw call drive a high-level context.
+    let raw_creds = cred::acquire_cred(None, None, None, raw::CredUsage::Initiate)
+        .map_err(fail)?
+        .creds;
+    let creds = Credentials::from_raw(raw_creds);
+    let target = Name::hostbased_service("host@localhost").map_err(fail)?;
+    let mut client = SecurityContext::initiator(&target)
+        .credentials(&creds)
+        .build();
+    let mut server = SecurityContext::acceptor(None).build();
+    let token = client.step(None).map_err(fail)?.ok_or("no first token")?;
+    if let Some(reply) = server.step(Some(&token)).map_err(fail)? {
+        check!(client.step(Some(&reply)).map_err(fail)?.is_none());
+    }
+    check!(client.is_complete() && server.is_complete());
+    let clone = creds.clone();
+    let creds = match creds.into_raw() {
+        Ok(_) => return Err("into_raw of shared credentials must give them back".into()),
+        Err(creds) => creds,
+    };
+    drop(clone);
+    drop(client); // the context held a clone too
+    let raw_again = creds
+        .into_raw()
+        .map_err(|_| "the last clone did not unwrap")?;
+    check!(cred::inquire_cred(Some(&raw_again)).is_ok());
+
+    // A context established with raw calls, used through the high level, and back.
+    let target_raw =
+        name::import_name(b"host@localhost", Some(&name_type::HOSTBASED_SERVICE)).map_err(fail)?;
+    let (mut ic, mut ac) = (raw::SecContext::new(), raw::SecContext::new());
+    let flags = Flags::MUTUAL | Flags::CONF | Flags::INTEG;
+    let first =
+        raw_ctx::init_sec_context(None, &mut ic, &target_raw, None, flags, None, None, None)
+            .map_err(fail)?;
+    // Half-way: refused with a State error.
+    let err = SecurityContext::from_raw(std::mem::take(&mut ic)).unwrap_err();
+    check!(err.is_misuse(), "{err:?}");
+    let err = SecurityContext::from_raw(raw::SecContext::new()).unwrap_err();
+    check!(err.is_misuse(), "{err:?}");
+    let first = {
+        drop(first);
+        ic = raw::SecContext::new();
+        raw_ctx::init_sec_context(None, &mut ic, &target_raw, None, flags, None, None, None)
+            .map_err(fail)?
+    };
+    let accepted = raw_ctx::accept_sec_context(&mut ac, None, &first.token, None).map_err(fail)?;
+    raw_ctx::init_sec_context(
+        None,
+        &mut ic,
+        &target_raw,
+        None,
+        flags,
+        None,
+        None,
+        Some(&accepted.token),
+    )
+    .map_err(fail)?;
+    let mut hc = SecurityContext::from_raw(ic).map_err(fail)?;
+    let mut ha = SecurityContext::from_raw(ac).map_err(fail)?;
+    check!(hc.is_mutual().map_err(fail)?);
+    let sealed = hc.encrypt(b"raw to high").map_err(fail)?;
+    check!(&*ha.decrypt(&sealed).map_err(fail)? == b"raw to high");
+    let mut raw_back = ha.into_raw();
+    let wrapped = raw::message::wrap(&mut raw_back, b"and back", true, None).map_err(fail)?;
+    check!(&*hc.decrypt(&wrapped.message).map_err(fail)? == b"and back");
+    Ok(())
+}
+
+/// Issue 7: SPNEGO's negotiable mechanisms from the high level (`gss-client -spnego -mech
+/// krb5`): MIT has `gss_set_neg_mechs`; Heimdal lacks it and says so.
+pub(crate) fn negotiable_mechanisms() -> TestResult {
+    let acquired = Credentials::builder()
+        .usage(CredUsage::Initiate)
+        .negotiable_mech(&Mechanism::KERBEROS)
+        .acquire();
+    if heimdal() {
+        let err = acquired.unwrap_err();
+        check!(
+            err.gss().is_some_and(|e| e.is_unavailable_in_library()),
+            "{err:?}"
+        );
+        return Ok(());
+    }
+    let creds = acquired.map_err(fail)?;
+    let target = Name::hostbased_service("host@localhost").map_err(fail)?;
+    let mut client = SecurityContext::initiator(&target)
+        .credentials(&creds)
+        .mech(&Mechanism::SPNEGO)
+        .build();
+    let mut server = SecurityContext::acceptor(None).build();
+    let mut to_server = client.step(None).map_err(fail)?;
+    while let Some(token) = to_server.take() {
+        if let Some(reply) = server.step(Some(&token)).map_err(fail)? {
+            to_server = client.step(Some(&reply)).map_err(fail)?;
+        }
+    }
+    check!(client.mech().map_err(fail)? == Mechanism::KERBEROS);
+    // Only a mechanism that cannot be used: SPNEGO has nothing to offer.
+    let iakerb_only = Credentials::builder()
+        .usage(CredUsage::Initiate)
+        .negotiable_mech(&Mechanism::from_oid(gssapi::raw::mech_type::IAKERB.clone()))
+        .acquire()
+        .map_err(fail)?;
+    let mut client = SecurityContext::initiator(&target)
+        .credentials(&iakerb_only)
+        .mech(&Mechanism::SPNEGO)
+        .build();
+    // MIT's SPNEGO refuses at once: nothing it may offer is usable.
+    let err = client.step(None).unwrap_err();
+    check!(
+        err.gss().is_some_and(|e| e
+            .minor_messages()
+            .iter()
+            .any(|m| m == "SPNEGO cannot find mechanisms to negotiate")),
+        "{err:?}"
+    );
+    Ok(())
+}
