@@ -54,13 +54,88 @@ impl Oid {
         }
     }
 
-    /// An OID from its DER value bytes (python-gssapi: `OID(elements=...)`).
+    /// An OID from the *value* of its DER encoding (python-gssapi: `OID(elements=...)`): the
+    /// contents octets only, without the `06` tag and the length, as `gss_OID_desc` holds
+    /// them. Kerberos is `2a 86 48 86 f7 12 01 02 02`.
     ///
     /// The bytes must be a well-formed sequence of base-128 arcs: not empty, and not ending in
-    /// the middle of an arc.
+    /// the middle of an arc. For the tagged form that SSH and SPNEGO put on the wire
+    /// (`06 09 2a 86 ...`), use [`Oid::from_tagged_der`].
     pub fn from_der(der: &[u8]) -> Result<Oid> {
         validate_der(der)?;
         Ok(Self::from_der_unchecked(der))
+    }
+
+    /// An OID from one complete tagged DER encoding: tag `06`, a definite length (short or
+    /// minimal long form), and exactly that many value bytes, with nothing after them. SSH
+    /// (RFC 4462) and SPNEGO (RFC 4178) carry OIDs this way. [`Oid::split_tagged_der`] reads
+    /// one from the front of a longer buffer.
+    pub fn from_tagged_der(bytes: &[u8]) -> Result<Oid> {
+        let (oid, rest) = Oid::split_tagged_der(bytes)?;
+        if !rest.is_empty() {
+            return Err(Error::invalid_input(
+                "Oid::from_tagged_der",
+                "bytes follow the tagged OID",
+            ));
+        }
+        Ok(oid)
+    }
+
+    /// Reads one tagged DER OID from the front of `bytes`; returns it and the bytes after it.
+    pub fn split_tagged_der(bytes: &[u8]) -> Result<(Oid, &[u8])> {
+        const FUNCTION: &str = "Oid::split_tagged_der";
+        let bad = |why| Err(Error::invalid_input(FUNCTION, why));
+        let Some((&tag, rest)) = bytes.split_first() else {
+            return bad("no bytes");
+        };
+        if tag != 0x06 {
+            return bad("not an OID (the tag is not 06)");
+        }
+        let Some((&first, rest)) = rest.split_first() else {
+            return bad("no length");
+        };
+        let (len, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            // Long form: 0x81..0x84 and the length's bytes, minimal (DER).
+            let n = usize::from(first & 0x7f);
+            if !(1..=4).contains(&n) || rest.len() < n {
+                return bad("the length is not a DER length");
+            }
+            let len = rest[..n]
+                .iter()
+                .fold(0usize, |l, b| (l << 8) | usize::from(*b));
+            if rest[0] == 0 || len < 0x80 {
+                return bad("the length is not in its shortest (DER) form");
+            }
+            (len, &rest[n..])
+        };
+        if rest.len() < len {
+            return bad("the OID is shorter than its length says");
+        }
+        let (value, after) = rest.split_at(len);
+        validate_der(value)?;
+        Ok((Self::from_der_unchecked(value), after))
+    }
+
+    /// The tagged DER encoding: `06`, the length, the value (what [`Oid::from_tagged_der`]
+    /// reads).
+    pub fn to_tagged_der(&self) -> Vec<u8> {
+        let value = self.as_bytes();
+        let mut out = Vec::with_capacity(value.len() + 4);
+        out.push(0x06);
+        let n = value.len();
+        if n < 0x80 {
+            out.push(n as u8);
+        } else {
+            // Long form: the length's big-endian bytes without leading zeros.
+            let be = n.to_be_bytes();
+            let skip = be.iter().take_while(|b| **b == 0).count();
+            out.push(0x80 | (be.len() - skip) as u8);
+            out.extend_from_slice(&be[skip..]);
+        }
+        out.extend_from_slice(value);
+        out
     }
 
     fn from_der_unchecked(der: &[u8]) -> Oid {

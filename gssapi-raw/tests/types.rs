@@ -59,6 +59,49 @@ fn every_well_known_oid_matches_its_dotted_form() {
 }
 
 #[test]
+fn tagged_der_oids_for_ssh_and_spnego() {
+    // 06 09 2a 86 48 86 f7 12 01 02 02: Kerberos as SSH and SPNEGO carry it.
+    let tagged = mech_type::KERBEROS.to_tagged_der();
+    assert_eq!(tagged[..2], [0x06, 0x09]);
+    assert_eq!(&tagged[2..], mech_type::KERBEROS.as_bytes());
+    assert_eq!(Oid::from_tagged_der(&tagged).unwrap(), mech_type::KERBEROS);
+    // A list, read one by one.
+    let mut list = tagged.clone();
+    list.extend_from_slice(&mech_type::SPNEGO.to_tagged_der());
+    let (first, rest) = Oid::split_tagged_der(&list).unwrap();
+    let (second, rest) = Oid::split_tagged_der(rest).unwrap();
+    assert_eq!(
+        (first, second),
+        (mech_type::KERBEROS.clone(), mech_type::SPNEGO.clone())
+    );
+    assert!(rest.is_empty());
+    // A long OID takes the long length form, and comes back.
+    let long = Oid::from_der(&[0x2a; 200]).unwrap();
+    let enc = long.to_tagged_der();
+    assert_eq!(enc[..3], [0x06, 0x81, 200]);
+    assert_eq!(Oid::from_tagged_der(&enc).unwrap(), long);
+    // Every bad shape is a typed input error, never a panic.
+    let bad: &[&[u8]] = &[
+        &[],
+        &[0x06],
+        &[0x04, 0x01, 0x2a],          // not an OID tag
+        &[0x06, 0x02, 0x2a],          // shorter than its length
+        &[0x06, 0x00],                // empty value
+        &[0x06, 0x01, 0x86],          // last arc cut short
+        &[0x06, 0x81, 0x01, 0x2a],    // long form for a short length
+        &[0x06, 0x85, 1, 1, 1, 1, 1], // a five-byte length
+        &[0x06, 0x82, 0x00, 0x80],    // a leading zero
+        &[0x06, 0x01, 0x2a, 0x00],    // trailing bytes (from_tagged_der)
+    ];
+    for b in bad {
+        let err = Oid::from_tagged_der(b).unwrap_err();
+        assert_eq!(err.origin(), gssapi_raw::Origin::Input, "{b:02x?}: {err:?}");
+    }
+    // from_der takes the value only: a tagged encoding is not the same OID.
+    assert_ne!(Oid::from_der(&tagged).unwrap(), mech_type::KERBEROS);
+}
+
+#[test]
 fn bad_oids_are_typed_errors() {
     for bad in [
         "",
