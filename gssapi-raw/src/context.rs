@@ -191,7 +191,7 @@ pub fn init_sec_context(
             target_name.as_raw(),
             opt_ptr(mech),
             flags.bits(),
-            lifetime.unwrap_or(0),
+            crate::types::lifetime_in(lifetime),
             cb_ptr,
             &mut input,
             &mut actual_mech,

@@ -47,6 +47,14 @@
 //! - [`misc`]: `indicate_mechs`, `display_status`.
 //! - [`ext`]: every extension python-gssapi binds, and more, one module each.
 //!
+//! # Lifetimes
+//!
+//! Every lifetime is an `Option<u32>` of seconds with one meaning: `None` is "no limit"
+//! (`GSS_C_INDEFINITE`). As an input it asks for as long as the credentials or ticket allow
+//! (for `init_sec_context` too, where both libraries treat `GSS_C_INDEFINITE` like the
+//! default, 0); in a result it says the library set no limit. `Some(0)` in a result means
+//! expired.
+//!
 //! # Threads
 //!
 //! [`Name`], [`Cred`], [`OidSet`], [`Buffer`] and [`Oid`] are `Send + Sync`; [`SecContext`] is
