@@ -342,7 +342,7 @@ macro_rules! error_kinds {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorKind {
-            $($(#[$doc])* $variant,)*
+            $($(#[$doc])* #[doc(alias = $python)] $variant,)*
         }
 
         impl ErrorKind {

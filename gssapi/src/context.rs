@@ -371,6 +371,7 @@ impl SecurityContext {
     }
 
     /// Whether the context is established.
+    #[doc(alias = "complete")]
     pub fn is_complete(&self) -> bool {
         self.state == State::Complete
     }
@@ -433,6 +434,7 @@ impl SecurityContext {
 
     /// The flags the context actually grants (never the requested ones), as the completing
     /// step reported them. (MIT's SPNEGO acceptor adds `PROT_READY` only when inquired.)
+    #[doc(alias = "actual_flags")]
     pub fn flags(&self) -> Result<Flags> {
         Ok(self.established("flags")?.flags)
     }
@@ -469,6 +471,7 @@ impl SecurityContext {
     }
 
     /// Credentials the initiator delegated (acceptor side, with [`Flags::DELEGATE`] granted).
+    #[doc(alias = "delegated_creds")]
     pub fn delegated_credentials(&self) -> Result<Option<Credentials>> {
         Ok(self.established("delegated_credentials")?.delegated.clone())
     }
@@ -520,18 +523,21 @@ impl SecurityContext {
     }
 
     /// A MIC (signature) over `message` (python-gssapi: `get_signature`).
+    #[doc(alias = "get_signature")]
     pub fn get_mic(&mut self, message: &[u8]) -> Result<Buffer> {
         Ok(message::get_mic(self.ready("get_mic")?, message, None)?)
     }
 
     /// Checks a MIC over `message` (python-gssapi: `verify_signature`); sequencing problems are
     /// errors, as for [`unwrap`](SecurityContext::unwrap).
+    #[doc(alias = "verify_signature")]
     pub fn verify_mic(&mut self, message: &[u8], mic: &[u8]) -> Result<()> {
         let ctx = self.ready("verify_mic")?;
         sequenced("verify_mic", message::verify_mic(ctx, message, mic)).map(|_| ())
     }
 
     /// The largest message whose wrap token fits in `max_token_size` bytes.
+    #[doc(alias = "get_wrap_size_limit")]
     pub fn wrap_size_limit(&self, max_token_size: u32, encrypt: bool) -> Result<u32> {
         self.established("wrap_size_limit")?;
         Ok(message::wrap_size_limit(

@@ -23,6 +23,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The GSSAPI library reported an error. Every raw view (major, minor, routine, calling,
     /// supplementary, Kerberos code, messages, the token for the peer) is on the inner value.
+    #[doc(alias = "GeneralError")]
+    #[doc(alias = "GSSError")]
     #[error(transparent)]
     Gss(#[from] raw::Error),
 
@@ -39,6 +41,7 @@ pub enum Error {
     /// A message came back without the protection the caller demanded: `encrypt` could not
     /// encrypt, or `decrypt` was given a message that was only signed.
     #[error("{operation}: the message was not encrypted (confidentiality was not applied)")]
+    #[doc(alias = "EncryptionNotUsed")]
     NotEncrypted {
         /// `"encrypt"` or `"decrypt"`.
         operation: &'static str,
@@ -47,6 +50,8 @@ pub enum Error {
     /// A per-message token arrived out of sequence (replayed, too old, early or late) on a
     /// context with replay or sequence detection (see [`crate::SecurityContext::unwrap`]).
     #[error("{operation}: token out of sequence ({supplementary:?})")]
+    #[doc(alias = "DuplicateTokenError")]
+    #[doc(alias = "TokenOutOfSequenceError")]
     OutOfSequence {
         /// The operation.
         operation: &'static str,

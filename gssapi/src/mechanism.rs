@@ -44,6 +44,7 @@ impl Mechanism {
     }
 
     /// Every mechanism the library supports (`gss_indicate_mechs`).
+    #[doc(alias = "all_mechs")]
     pub fn all() -> Result<Vec<Mechanism>> {
         Ok(misc::indicate_mechs()?
             .iter()
