@@ -53,6 +53,14 @@
 //! changed after its keytab was written), [`Realm::stop_kdc`] / [`Realm::start_kdc`] (an
 //! unreachable KDC).
 //!
+//! # Constrained delegation
+//!
+//! S4U2Self works (`modify_principal(svc, &["+ok_to_auth_as_delegate"])`). S4U2Proxy cannot be
+//! set up: the realm uses MIT's DB2 database, whose module implements neither
+//! `check_allowed_to_delegate` nor `allowed_to_delegate_from`, so the KDC answers every
+//! S4U2Proxy request with `KDC_ERR_BADOPTION`. It would take an LDAP KDB
+//! (`krbAllowedToDelegateTo`); see `docs/credentials.md`.
+//!
 //! # Requirements
 //!
 //! The MIT KDC and client tools (Debian: `krb5-kdc`, `krb5-admin-server` and `krb5-user`).
