@@ -53,6 +53,14 @@
 //! changed after its keytab was written), [`Realm::stop_kdc`] / [`Realm::start_kdc`] (an
 //! unreachable KDC).
 //!
+//! # Constrained delegation
+//!
+//! S4U2Self works (`modify_principal(svc, &["+ok_to_auth_as_delegate"])`). S4U2Proxy cannot be
+//! set up: the realm uses MIT's DB2 database, whose module implements neither
+//! `check_allowed_to_delegate` nor `allowed_to_delegate_from`, so the KDC answers every
+//! S4U2Proxy request with `KDC_ERR_BADOPTION`. It would take an LDAP KDB
+//! (`krbAllowedToDelegateTo`); see `docs/credentials.md`.
+//!
 //! # Requirements
 //!
 //! The MIT KDC and client tools (Debian: `krb5-kdc`, `krb5-admin-server` and `krb5-user`).
@@ -513,6 +521,21 @@ impl Realm {
         format!("FILE:{}", self.path("user.keytab").display())
     }
 
+    /// A client keytab that does not exist (`FILE:<dir>/no-client-keytab`), for code that must
+    /// not refresh expired tickets from [`Realm::user_keytab`]: see [`Realm::expired_ccache`].
+    pub fn no_client_keytab(&self) -> String {
+        format!("FILE:{}", self.path("no-client-keytab").display())
+    }
+
+    /// Credential-store values for an initiator that uses `ccache` and nothing else: the
+    /// client keytab is [`Realm::no_client_keytab`], so MIT cannot refresh expired tickets.
+    pub fn cred_store_ccache_only(&self, ccache: &str) -> Vec<(String, String)> {
+        vec![
+            ("ccache".into(), ccache.to_string()),
+            ("client_keytab".into(), self.no_client_keytab()),
+        ]
+    }
+
     /// The host service in GSS host-based form, e.g. `host@localhost`.
     pub fn host_service(&self) -> String {
         format!("host@{}", self.cfg.hostname)
@@ -749,6 +772,13 @@ impl Realm {
 
     /// A new `FILE:` ccache in the realm's directory holding tickets for `principal` that have
     /// already expired, for MIT and Heimdal alike.
+    ///
+    /// Use it with [`Realm::no_client_keytab`] as the client keytab (`KRB5_CLIENT_KTNAME` or
+    /// the cred store's `client_keytab`): MIT's `gss_acquire_cred` otherwise replaces expired
+    /// tickets with fresh ones from the client keytab, and for the realm's user the default one
+    /// ([`Realm::user_keytab`], named in `krb5.conf` and [`Realm::env`]) has the key. Through
+    /// GSSAPI MIT then hands out the credential and `gss_init_sec_context` fails with
+    /// `KRB5KRB_AP_ERR_TKT_EXPIRED`; Heimdal refuses it at acquire (`GSS_S_NO_CRED`).
     ///
     /// The KDC issues a ticket for one second. Ticket times have a resolution of one second,
     /// and the Kerberos libraries keep using a ticket through its end second (`klist -s` calls

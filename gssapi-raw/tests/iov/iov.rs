@@ -3,7 +3,21 @@
 use crate::{Established, TestResult, check, establish, fail, flags, heimdal, host};
 use gssapi_raw::ext::dce::{self, Iov, IovBufferType as T};
 use gssapi_raw::ext::{self, iov_mic};
-use gssapi_raw::{ErrorKind, Origin, RoutineError, SecContext, mech_type, message};
+use gssapi_raw::{ErrorKind, Krb5Error, Origin, RoutineError, SecContext, mech_type, message};
+
+/// KRB5_BAD_MSIZE, which `Krb5Error` has no name for.
+const BAD_MSIZE: Krb5Error = Krb5Error::Other(-1_765_328_194);
+
+/// A buffer the wrong size for the token (a header or MIC buffer too short, or none): both
+/// libraries say GSS_S_FAILURE with KRB5_BAD_MSIZE.
+fn bad_msize(err: &gssapi_raw::Error) -> bool {
+    err.routine() == Some(RoutineError::Failure) && err.krb5_error() == Some(BAD_MSIZE)
+}
+
+/// Heimdal 7.8's krb5 mechanism has no STREAM IOV unwrap: GSS_S_FAILURE with EINVAL.
+fn heimdal_no_stream(err: &gssapi_raw::Error) -> bool {
+    err.routine() == Some(RoutineError::Failure) && err.minor() == 22
+}
 
 fn ctx() -> Result<Established, libtest_mimic::Failed> {
     establish(&host(), Some(&mech_type::KERBEROS), flags(), None, None).map_err(fail)
@@ -91,11 +105,15 @@ pub(crate) fn wrap_iov_with_caller_buffers_and_associated_data() -> TestResult {
         .push_empty(T::Padding)
         .push_mut(T::Trailer, &mut t2);
     let err = dce::unwrap_iov(&mut e.acceptor, &mut bad).unwrap_err();
+    // Both see the checksum fail (KRB5KRB_AP_ERR_BAD_INTEGRITY); MIT calls it BAD_MIC,
+    // Heimdal's IOV code GSS_S_FAILURE.
+    let expected = if heimdal() {
+        RoutineError::Failure
+    } else {
+        RoutineError::BadMic
+    };
     check!(
-        matches!(
-            err.routine(),
-            Some(RoutineError::BadMic | RoutineError::DefectiveToken | RoutineError::Failure)
-        ),
+        err.routine() == Some(expected) && err.krb5_error() == Some(Krb5Error::BadIntegrity),
         "{err:?}"
     );
     drop(bad);
@@ -143,12 +161,10 @@ pub(crate) fn in_place_round_trips() -> TestResult {
                 check!(info.encrypted);
                 check!(token[range] == original[..], "{size}: plaintext differs");
             }
-            // Heimdal has no STREAM unwrap; the plain unwrap reads the same token.
+            // Heimdal has no STREAM unwrap (GSS_S_FAILURE, EINVAL); the plain unwrap reads
+            // the same token.
             Err(err) if heimdal() => {
-                check!(
-                    err.routine().is_some() || err.origin() == Origin::Input,
-                    "{err:?}"
-                );
+                check!(heimdal_no_stream(&err), "{err:?}");
                 // The failed unwrap zeroed the stream buffer; the kept copy unwraps plainly.
                 check!(token.iter().all(|b| *b == 0));
                 let plain = message::unwrap(&mut e.acceptor, &kept).map_err(fail)?;
@@ -170,9 +186,14 @@ pub(crate) fn in_place_interop_with_plain_wrap() -> TestResult {
     // Plain gss_wrap on one side, a STREAM unwrap in place on the other (MIT).
     let sealed = message::wrap(&mut e.acceptor, b"plain to in place", true, None).map_err(fail)?;
     let mut token = sealed.message.to_vec();
-    match dce::unwrap_in_place(&mut e.initiator, &mut token) {
-        Ok((range, _)) => check!(&token[range] == b"plain to in place"),
-        Err(err) => check!(heimdal(), "{err:?}"),
+    let unwrapped = dce::unwrap_in_place(&mut e.initiator, &mut token);
+    if heimdal() {
+        // No STREAM unwrap in Heimdal 7.8's krb5 mechanism.
+        let err = unwrapped.unwrap_err();
+        check!(heimdal_no_stream(&err), "{err:?}");
+    } else {
+        let (range, _) = unwrapped.map_err(fail)?;
+        check!(&token[range] == b"plain to in place");
     }
     Ok(())
 }
@@ -187,7 +208,10 @@ pub(crate) fn aead_round_trip_and_tampering() -> TestResult {
         // Heimdal 7.8 unwraps AEAD through a STREAM IOV, which its krb5 mechanism does not
         // implement (EINVAL): a typed failure, never a wrong answer.
         Err(err) if heimdal() => {
-            check!(err.routine().is_some(), "{err:?}");
+            check!(heimdal_no_stream(&err), "{err:?}");
+            eprintln!(
+                "aead_round_trip_and_tampering: the rest skipped on Heimdal (no AEAD unwrap)"
+            );
             return Ok(());
         }
         Err(err) => return Err(fail(err)),
@@ -196,23 +220,21 @@ pub(crate) fn aead_round_trip_and_tampering() -> TestResult {
     let sealed =
         dce::wrap_aead(&mut e.initiator, b"secret", Some(b"context"), true, None).map_err(fail)?;
     let err = dce::unwrap_aead(&mut e.acceptor, &sealed.message, Some(b"c0ntext")).unwrap_err();
-    check!(err.routine().is_some(), "{err:?}");
+    check!(
+        err.is(ErrorKind::BadMic) && err.krb5_error() == Some(Krb5Error::BadIntegrity),
+        "{err:?}"
+    );
     // A zero-length message with associated data.
     let mut e = ctx()?;
-    match dce::wrap_aead(&mut e.initiator, b"", Some(b"only associated"), true, None) {
-        Ok(w) => {
-            let u = dce::unwrap_aead(&mut e.acceptor, &w.message, Some(b"only associated"))
-                .map_err(fail)?;
-            check!(u.message.is_empty());
-        }
-        Err(err) => check!(err.routine().is_some(), "{err:?}"),
-    }
+    let w = dce::wrap_aead(&mut e.initiator, b"", Some(b"only associated"), true, None)
+        .map_err(fail)?;
+    let u =
+        dce::unwrap_aead(&mut e.acceptor, &w.message, Some(b"only associated")).map_err(fail)?;
+    check!(u.message.is_empty());
     // Without associated data it is a plain wrap token.
     let w = dce::wrap_aead(&mut e.initiator, b"no aad", None, true, None).map_err(fail)?;
-    let u = message::unwrap(&mut e.acceptor, &w.message);
-    if let Ok(u) = u {
-        check!(&*u.message == b"no aad");
-    }
+    let u = message::unwrap(&mut e.acceptor, &w.message).map_err(fail)?;
+    check!(&*u.message == b"no aad");
     Ok(())
 }
 
@@ -246,7 +268,7 @@ pub(crate) fn mic_iov() -> TestResult {
     check!(len > 0 && sizing.buffer_len(1) == 0);
     // Signing through the sized list fails cleanly: its mic-token buffer has no memory.
     let err = iov_mic::get_mic_iov(&mut e.initiator, &mut sizing, None).unwrap_err();
-    check!(err.routine().is_some(), "{err:?}");
+    check!(bad_msize(&err), "{err:?}");
     drop(sizing);
     let mut exact = vec![0u8; len];
     let mut iov = Iov::new();
@@ -260,10 +282,7 @@ pub(crate) fn mic_iov() -> TestResult {
     iov.push_ref(T::Data, &body)
         .push_mut(T::MicToken, &mut short);
     let err = iov_mic::get_mic_iov(&mut e.initiator, &mut iov, None).unwrap_err();
-    check!(
-        err.routine().is_some() || err.calling().is_some(),
-        "{err:?}"
-    );
+    check!(bad_msize(&err), "{err:?}");
     drop(iov);
     // Tampered data.
     let mut verify = Iov::new();
@@ -272,10 +291,7 @@ pub(crate) fn mic_iov() -> TestResult {
         .push_ref(T::Data, b"bodY")
         .push_ref(T::MicToken, &mic);
     let err = iov_mic::verify_mic_iov(&mut e.acceptor, &mut verify).unwrap_err();
-    check!(
-        err.is(ErrorKind::BadMic) || err.routine().is_some(),
-        "{err:?}"
-    );
+    check!(err.is(ErrorKind::BadMic), "{err:?}");
     Ok(())
 }
 
@@ -304,11 +320,21 @@ pub(crate) fn bad_inputs() -> TestResult {
     let wrapped = dce::wrap_in_place(&mut e.initiator, &mut data, true, None).map_err(fail)?;
     let mut token = wrapped.to_token(&data);
     token[4] ^= 0xff;
-    check!(message::unwrap(&mut e.acceptor, &token).is_err());
+    let err = message::unwrap(&mut e.acceptor, &token).unwrap_err();
+    check!(err.is(ErrorKind::InvalidToken), "{err:?}");
     let mut token2 = wrapped.to_token(&data);
     let last = token2.len() - 1;
     token2[last] ^= 0x01;
-    check!(dce::unwrap_in_place(&mut e.acceptor, &mut token2).is_err());
+    let err = dce::unwrap_in_place(&mut e.acceptor, &mut token2).unwrap_err();
+    if heimdal() {
+        // No STREAM unwrap: refused before the checksum is looked at.
+        check!(heimdal_no_stream(&err), "{err:?}");
+    } else {
+        check!(
+            err.is(ErrorKind::BadMic) && err.krb5_error() == Some(Krb5Error::BadIntegrity),
+            "{err:?}"
+        );
+    }
     // An empty context.
     let mut empty = SecContext::new();
     let mut d = vec![0u8; 8];
@@ -332,11 +358,16 @@ pub(crate) fn failed_unwraps_leave_no_unverified_plaintext() -> TestResult {
     let mut parts = dce::wrap_in_place(&mut e.initiator, &mut data, true, None).map_err(fail)?;
     parts.header[15] ^= 0x01;
     let err = dce::unwrap_parts_in_place(&mut e.acceptor, &mut parts, &mut data).unwrap_err();
-    // Heimdal sees the sequence number first (a GAP, not verified: an error, see unwrap).
-    check!(
-        err.routine().is_some() || err.supplementary().has_sequence_problem(),
-        "{err:?}"
-    );
+    if heimdal() {
+        // Heimdal sees the sequence number first (a GAP, not verified: an error, see unwrap).
+        check!(
+            err.is_sequence_problem() && err.is(ErrorKind::TokenTooEarly),
+            "{err:?}"
+        );
+    } else {
+        // MIT decrypts, then finds the header copy differs: DEFECTIVE_TOKEN.
+        check!(err.is(ErrorKind::InvalidToken), "{err:?}");
+    }
     check!(
         data.iter().all(|b| *b == 0),
         "unverified plaintext left in the caller's buffer"
@@ -353,7 +384,7 @@ pub(crate) fn failed_unwraps_leave_no_unverified_plaintext() -> TestResult {
             "{err:?}"
         );
     } else {
-        check!(err.routine().is_some(), "{err:?}");
+        check!(err.routine() == Some(RoutineError::BadMic), "{err:?}");
     }
     check!(data != original);
     Ok(())
@@ -377,7 +408,7 @@ pub(crate) fn length_call_then_wrap_on_the_same_list() -> TestResult {
         "{lengths:?}"
     );
     let err = dce::wrap_iov(&mut e.initiator, &mut iov, true, None).unwrap_err();
-    check!(err.routine().is_some(), "{err:?}");
+    check!(bad_msize(&err), "{err:?}");
     for i in 0..iov.len() {
         check!(i == 1 || iov.bytes(i).is_empty(), "buffer {i}: {iov:?}");
     }
@@ -391,7 +422,7 @@ pub(crate) fn length_call_then_wrap_on_the_same_list() -> TestResult {
         .push_mut(T::Data, &mut data)
         .push_alloc(T::Trailer);
     let err = dce::wrap_iov(&mut e.initiator, &mut iov, true, None).unwrap_err();
-    check!(err.routine().is_some(), "{err:?}");
+    check!(bad_msize(&err), "{err:?}");
     check!(iov.bytes(0).is_empty());
     Ok(())
 }

@@ -8,6 +8,11 @@ mod common;
 pub(crate) use common::*;
 
 use gssapi::{ErrorKind, Flags, Mechanism, Name, SecurityContext};
+
+/// Whether the library under test is Heimdal.
+fn heimdal() -> bool {
+    gssapi::raw::sys::IMPLEMENTATION == "heimdal"
+}
 use std::io::{Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 
@@ -145,12 +150,11 @@ fn exchange_messages(ctx: &mut SecurityContext, peer: &mut Peer) -> TestResult {
     let last = wrapped.len() - 1;
     wrapped[last] ^= 0x01;
     let err = ctx.unwrap(&wrapped[1..]).unwrap_err();
-    check!(err.is(ErrorKind::BadMic) || err.gss().is_some(), "{err:?}");
+    check!(err.is(ErrorKind::BadMic), "{err:?}");
     Ok(())
 }
 
 fn rust_initiator_python_acceptor(mech: &Mechanism, mech_word: &str) -> TestResult {
-    let _ = mech_word;
     let mut peer = Peer::start().map_err(fail)?;
     peer.expect("ACCEPT", b"", "OK").map_err(fail)?;
     let target = Name::hostbased_service("host@localhost").map_err(fail)?;
@@ -164,7 +168,7 @@ fn rust_initiator_python_acceptor(mech: &Mechanism, mech_word: &str) -> TestResu
         let (verb, reply) = peer.ask("STEP", &t).map_err(fail)?;
         check!(
             verb == "TOKEN" || verb == "DONE",
-            "python: {verb} {}",
+            "{mech_word}: python: {verb} {}",
             String::from_utf8_lossy(&reply)
         );
         python_done = verb == "DONE";
@@ -241,7 +245,16 @@ fn garbage_to_python_is_a_typed_python_error() -> TestResult {
     };
     let mut ctx = SecurityContext::acceptor(None).build();
     let err = ctx.step(Some(&first[..first.len() / 2])).unwrap_err();
-    check!(err.gss().is_some(), "{err:?}");
+    // Heimdal: DEFECTIVE_TOKEN; MIT's krb5 acceptor: GSS_S_FAILURE (its minor status says the
+    // token is cut short).
+    if heimdal() {
+        check!(err.is(ErrorKind::InvalidToken), "{err:?}");
+    } else {
+        check!(
+            err.gss().and_then(|g| g.routine()) == Some(gssapi::raw::RoutineError::Failure),
+            "{err:?}"
+        );
+    }
     Ok(())
 }
 

@@ -3,8 +3,8 @@
 use crate::{TestResult, check, fail, handshake, heimdal, realm};
 use gssapi::raw::ext::{self, rfc5587::mech_attr};
 use gssapi::{
-    CredStore, CredUsage, Credentials, Flags, Mechanism, Name, NameType, SecurityContext,
-    TemporaryCcache,
+    CredStore, CredUsage, Credentials, ErrorKind, Flags, Mechanism, Name, NameType,
+    SecurityContext, TemporaryCcache,
 };
 
 fn flags() -> Flags {
@@ -35,19 +35,13 @@ pub(crate) fn name_extensions() -> TestResult {
                     .is_none()
             );
             let mut copy = who.clone();
-            match copy
+            // MIT's krb5 names take only attributes a plugin knows: UNAVAILABLE.
+            let e = copy
                 .attributes_mut()
                 .map_err(fail)?
                 .set(b"urn:example:x", &[b"1"], true)
-            {
-                Ok(()) => check!(
-                    copy.attributes()
-                        .get(b"urn:example:x")
-                        .map_err(fail)?
-                        .is_some()
-                ),
-                Err(e) => check!(e.gss().is_some(), "{e:?}"),
-            }
+                .unwrap_err();
+            check!(e.is(ErrorKind::OperationUnavailable), "{e:?}");
             // The original is untouched.
             check!(
                 who.attributes()
@@ -56,11 +50,15 @@ pub(crate) fn name_extensions() -> TestResult {
                     .is_none()
             );
         }
-        Err(e) => check!(heimdal() && e.gss().is_some(), "{e:?}"),
+        // Heimdal 7.8's krb5 mechanism has no RFC 6680 calls (gss_inquire_name).
+        Err(e) => check!(heimdal() && e.is(ErrorKind::OperationUnavailable), "{e:?}"),
     }
-    match who.display_as(NameType::KERBEROS_PRINCIPAL) {
-        Ok(text) => check!(text == realm().user_principal()),
-        Err(e) => check!(e.gss().is_some(), "{e:?}"),
+    let shown = who.display_as(NameType::KERBEROS_PRINCIPAL);
+    if heimdal() {
+        let e = shown.unwrap_err();
+        check!(e.is(ErrorKind::OperationUnavailable), "{e:?}");
+    } else {
+        check!(shown.map_err(fail)? == realm().user_principal());
     }
     Ok(())
 }
@@ -94,7 +92,17 @@ pub(crate) fn credential_sources() -> TestResult {
     let token = with_password.export().map_err(fail)?;
     let imported = Credentials::import(&token).map_err(fail)?;
     check!(imported.name().map_err(fail)? == user);
-    check!(Credentials::import(b"junk").is_err());
+    let err = Credentials::import(b"junk").unwrap_err();
+    // MIT: DEFECTIVE_TOKEN; Heimdal: GSS_S_FAILURE (its krb5 storage fails to read it).
+    let expected = if heimdal() {
+        gssapi::RoutineError::Failure
+    } else {
+        gssapi::RoutineError::DefectiveToken
+    };
+    check!(
+        err.gss().and_then(|g| g.routine()) == Some(expected),
+        "{err:?}"
+    );
     Ok(())
 }
 
@@ -283,16 +291,15 @@ pub(crate) fn remaining_api() -> TestResult {
     // Deleting: no token for RFC 4121 mechanisms.
     check!(c.delete().map_err(fail)?.is_none());
     let mut who = s.initiator_name().map_err(fail)?;
-    if let Ok(attrs) = who.attributes_mut() {
-        check!(
-            attrs
-                .view()
-                .get(b"urn:example:none")
-                .map_err(fail)?
-                .is_none()
-                || heimdal()
-        );
-    }
+    let attrs = who.attributes_mut().map_err(fail)?;
+    // Both libraries: no such attribute, no error.
+    check!(
+        attrs
+            .view()
+            .get(b"urn:example:none")
+            .map_err(fail)?
+            .is_none()
+    );
     let err = Name::kerberos_principal("").unwrap_err();
     check!(err.kind() == Some(gssapi::ErrorKind::BadName));
     check!(err.token().is_none() && !err.is_misuse());
