@@ -25,11 +25,13 @@
 //! adds a user with a password and a client keytab, `host/` and `HTTP/` services with a keytab,
 //! and kinit's the user (forwardable) into a ccache. [`Realm::env`] and [`Realm::command`] give
 //! the environment that points the Kerberos library at it; [`Realm::cred_store_initiate`] and
-//! [`Realm::cred_store_accept`] give the same as credential-store values, for code that must
-//! not touch the process environment.
+//! [`Realm::cred_store_accept`] give the same as a [`CredStore`] (gssapi-raw's type, for
+//! `acquire_cred_from` and the high-level builder), for code that must not touch the process
+//! environment.
 //!
 //! The realm only runs the MIT command-line tools (`kdb5_util`, `kadmin.local`, `krb5kdc`,
-//! `kinit`, `klist`); it links no Kerberos library. The encryption types are restricted to
+//! `kinit`, `klist`); it calls no Kerberos library itself (it depends on gssapi-raw only for the
+//! [`CredStore`] type). The encryption types are restricted to
 //! [`ENCTYPES`], which MIT and Heimdal both implement, so either library can use its tickets
 //! and keytabs.
 //!
@@ -69,6 +71,7 @@
 
 #![forbid(unsafe_code)]
 
+pub use gssapi_raw::ext::cred_store::CredStore;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fmt;
@@ -529,11 +532,10 @@ impl Realm {
 
     /// Credential-store values for an initiator that uses `ccache` and nothing else: the
     /// client keytab is [`Realm::no_client_keytab`], so MIT cannot refresh expired tickets.
-    pub fn cred_store_ccache_only(&self, ccache: &str) -> Vec<(String, String)> {
-        vec![
-            ("ccache".into(), ccache.to_string()),
-            ("client_keytab".into(), self.no_client_keytab()),
-        ]
+    pub fn cred_store_ccache_only(&self, ccache: &str) -> CredStore {
+        CredStore::new()
+            .ccache(ccache)
+            .client_keytab(&self.no_client_keytab())
     }
 
     /// The host service in GSS host-based form, e.g. `host@localhost`.
@@ -598,23 +600,19 @@ impl Realm {
 
     /// Credential-store values for an initiator (`gss_acquire_cred_from`): `ccache` (the
     /// user's) and `client_keytab` (the user's keytab).
-    pub fn cred_store_initiate(&self) -> Vec<(String, String)> {
-        vec![
-            ("ccache".into(), self.user_ccache()),
-            ("client_keytab".into(), self.user_keytab()),
-        ]
+    pub fn cred_store_initiate(&self) -> CredStore {
+        CredStore::new()
+            .ccache(&self.user_ccache())
+            .client_keytab(&self.user_keytab())
     }
 
     /// Credential-store values for an acceptor: `keytab` (the services') and `rcache`, a
     /// replay cache file in [`Realm::rcache_dir`].
-    pub fn cred_store_accept(&self) -> Vec<(String, String)> {
-        vec![
-            ("keytab".into(), self.keytab()),
-            (
-                "rcache".into(),
-                format!("file2:{}", self.rcache_dir().join("acceptor").display()),
-            ),
-        ]
+    pub fn cred_store_accept(&self) -> CredStore {
+        CredStore::new().keytab(&self.keytab()).rcache(&format!(
+            "file2:{}",
+            self.rcache_dir().join("acceptor").display()
+        ))
     }
 
     /// `principal` with `@REALM` added when it has no realm.

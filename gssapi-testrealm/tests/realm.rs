@@ -384,17 +384,26 @@ fn env_command_and_cred_store_values() {
     );
 
     let init = realm.cred_store_initiate();
+    let init: Vec<_> = init.entries().collect();
     assert_eq!(
         init,
         [
-            ("ccache".to_string(), realm.user_ccache()),
-            ("client_keytab".to_string(), realm.user_keytab()),
+            ("ccache", realm.user_ccache().as_str()),
+            ("client_keytab", realm.user_keytab().as_str()),
         ]
     );
     let accept = realm.cred_store_accept();
-    assert_eq!(accept[0], ("keytab".to_string(), realm.keytab()));
+    let accept: Vec<_> = accept.entries().collect();
+    assert_eq!(accept[0], ("keytab", realm.keytab().as_str()));
     assert_eq!(accept[1].0, "rcache");
     assert!(accept[1].1.contains(&format!("{dir}/rcache")), "{accept:?}");
+    let only = realm.cred_store_ccache_only("MEMORY:x");
+    let only: Vec<_> = only.entries().collect();
+    assert_eq!(only[0], ("ccache", "MEMORY:x"));
+    assert_eq!(
+        only[1],
+        ("client_keytab", realm.no_client_keytab().as_str())
+    );
 }
 
 #[test]

@@ -287,11 +287,6 @@ pub(crate) fn expired_credentials() -> TestResult {
     )?;
     if gssapi_raw::ext::is_supported("cred_store") {
         use gssapi_raw::ext::cred_store::{self, CredStore};
-        let store = |pairs: Vec<(String, String)>| {
-            pairs
-                .iter()
-                .fold(CredStore::new(), |s, (k, v)| s.insert(k, v))
-        };
         let init = |store: &CredStore| -> Result<(), gssapi_raw::Error> {
             let got =
                 cred_store::acquire_cred_from(Some(store), None, None, None, CredUsage::Initiate)?;
@@ -307,7 +302,7 @@ pub(crate) fn expired_credentials() -> TestResult {
             .map(|_| ())
         };
         // The realm's ccache-only store: really expired (MIT fails at first use).
-        let err = init(&store(realm().cred_store_ccache_only(&ccache))).unwrap_err();
+        let err = init(&realm().cred_store_ccache_only(&ccache)).unwrap_err();
         check!(
             err.krb5_error() == Some(Krb5Error::TicketExpired),
             "{err:?}"
