@@ -10,7 +10,7 @@
 //! # Ok::<(), gssapi_raw::Error>(())
 //! ```
 
-use crate::error::{Result, call};
+use crate::error::{Error, Result, call};
 use crate::name::{Name, opt_name};
 use crate::oid::{Oid, OidSet};
 use crate::sys;
@@ -228,6 +228,7 @@ pub fn add_cred(
     init_lifetime: Option<u32>,
     accept_lifetime: Option<u32>,
 ) -> Result<AddCred> {
+    refuse_negotiation_mech("gss_add_cred", mech)?;
     let mut creds = Cred::null();
     let mut mechs = OidSet::null();
     let (mut init_rec, mut accept_rec) = (0, 0);
@@ -275,6 +276,7 @@ pub fn add_cred_in_place(
     init_lifetime: Option<u32>,
     accept_lifetime: Option<u32>,
 ) -> Result<AddCredInPlace> {
+    refuse_negotiation_mech("gss_add_cred", mech)?;
     // Heimdal dereferences a null output handle, so there the new set replaces the old one;
     // MIT changes the credential in place. Either way `cred` ends up holding the grown set.
     if cfg!(gss_impl = "heimdal") {
@@ -374,4 +376,19 @@ pub fn inquire_cred_by_mech(cred: Option<&Cred>, mech: &Oid) -> Result<InquireCr
         accept_lifetime: lifetime_out(accept),
         usage: usage_out(usage),
     })
+}
+
+/// On Heimdal (7.8), adding a credential element for SPNEGO recurses without end: the SPNEGO
+/// mechanism's `add_cred` is the glue's `gss_add_cred`, which calls it again (a stack
+/// overflow that aborts the process). Refused there with `BadMech`; acquire credentials for
+/// SPNEGO with `acquire_cred` and a mechanism set instead.
+pub(crate) fn refuse_negotiation_mech(function: &'static str, mech: &Oid) -> Result<()> {
+    if crate::name::unusable_name_mech(mech.as_bytes()) {
+        return Err(Error::rejected(
+            function,
+            sys::GSS_S_BAD_MECH,
+            "this library cannot add a credential element for a negotiation mechanism",
+        ));
+    }
+    Ok(())
 }

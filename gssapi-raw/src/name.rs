@@ -122,7 +122,7 @@ const NEGOEX: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x
 /// mechanism name for. Heimdal (7.8) builds a name for SPNEGO that is not one: displaying it
 /// fails or reads freed memory, and releasing it aborts (`free(): invalid pointer`). MIT keeps
 /// such names as ordinary union names.
-fn unusable_name_mech(mech: &[u8]) -> bool {
+pub(crate) fn unusable_name_mech(mech: &[u8]) -> bool {
     cfg!(gss_impl = "heimdal") && (mech == crate::sys::oids::GSS_MECH_SPNEGO || mech == NEGOEX)
 }
 

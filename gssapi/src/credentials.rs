@@ -340,22 +340,81 @@ impl Credentials {
         Credentials::import(&token)
     }
 
-    /// New credentials: these plus an element for `mech` (`gss_add_cred`); `self` is unchanged.
-    pub fn add(
-        &self,
-        name: Option<&Name>,
-        mech: &Mechanism,
-        usage: CredUsage,
-        init_lifetime: Option<u32>,
-        accept_lifetime: Option<u32>,
-    ) -> Result<Credentials> {
+    /// New credentials: these plus an element for `mech` (python-gssapi: `creds.add(...)`;
+    /// `gss_add_cred`); `self` is unchanged.
+    ///
+    /// ```no_run
+    /// # fn f(client: &gssapi::Credentials) -> Result<(), gssapi::Error> {
+    /// use gssapi::{CredUsage, Mechanism, Name};
+    /// let host = Name::hostbased_service("host@server.example.com")?;
+    /// let both = client
+    ///     .add(&Mechanism::KERBEROS)
+    ///     .name(&host)
+    ///     .usage(CredUsage::Accept)
+    ///     .run()?;
+    /// # drop(both); Ok(()) }
+    /// ```
+    ///
+    /// Defaults: the default name, [`CredUsage::Both`], no lifetime limits.
+    pub fn add(&self, mech: &Mechanism) -> AddCredentials<'_> {
+        AddCredentials {
+            creds: self,
+            mech: mech.clone(),
+            name: None,
+            usage: CredUsage::Both,
+            init_lifetime: None,
+            accept_lifetime: None,
+        }
+    }
+}
+
+/// A credential element to add: made by [`Credentials::add`], run by
+/// [`run`](AddCredentials::run).
+#[derive(Debug)]
+#[must_use = "nothing is added until `run` is called"]
+pub struct AddCredentials<'a> {
+    creds: &'a Credentials,
+    mech: Mechanism,
+    name: Option<Name>,
+    usage: CredUsage,
+    init_lifetime: Option<u32>,
+    accept_lifetime: Option<u32>,
+}
+
+impl AddCredentials<'_> {
+    /// Whose element (default: the default principal).
+    pub fn name(mut self, name: &Name) -> Self {
+        self.name = Some(name.clone());
+        self
+    }
+
+    /// Initiate, accept or both (default: both).
+    pub fn usage(mut self, usage: CredUsage) -> Self {
+        self.usage = usage;
+        self
+    }
+
+    /// How long the element should initiate, in seconds (default: no limit).
+    pub fn init_lifetime(mut self, seconds: u32) -> Self {
+        self.init_lifetime = Some(seconds);
+        self
+    }
+
+    /// How long the element should accept, in seconds (default: no limit).
+    pub fn accept_lifetime(mut self, seconds: u32) -> Self {
+        self.accept_lifetime = Some(seconds);
+        self
+    }
+
+    /// Adds it; returns the new credentials.
+    pub fn run(self) -> Result<Credentials> {
         let added = cred::add_cred(
-            Some(&self.inner),
-            name.map(Name::as_raw),
-            mech.oid(),
-            usage,
-            init_lifetime,
-            accept_lifetime,
+            Some(&self.creds.inner),
+            self.name.as_ref().map(Name::as_raw),
+            self.mech.oid(),
+            self.usage,
+            self.init_lifetime,
+            self.accept_lifetime,
         )?;
         Ok(Credentials::from_raw(added.creds))
     }

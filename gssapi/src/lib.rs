@@ -63,8 +63,8 @@ pub use context::{
     Wrap,
 };
 pub use credentials::{
-    CredStore, CredUsage, Credentials, CredentialsBuilder, CredentialsInfo, MechCredentialsInfo,
-    StoreCredentials,
+    AddCredentials, CredStore, CredUsage, Credentials, CredentialsBuilder, CredentialsInfo,
+    MechCredentialsInfo, StoreCredentials,
 };
 pub use error::{CallingError, Error, ErrorKind, Krb5Error, Result, RoutineError, Supplementary};
 pub use gssapi_raw as raw;

@@ -282,9 +282,24 @@ impl AttributesMut<'_> {
         Arc::get_mut(&mut self.name.inner).expect("attributes_mut made the name unshared")
     }
 
-    /// Replaces the values of `attr` (deleting the old ones first).
-    pub fn set(&mut self, attr: &[u8], values: &[&[u8]], complete: bool) -> Result<()> {
-        let _ = self.delete(attr);
+    /// Replaces the values of `attr` (python-gssapi: `name.attributes[attr] = values`),
+    /// marked as possibly incomplete.
+    pub fn set(&mut self, attr: &[u8], values: &[&[u8]]) -> Result<()> {
+        self.replace(attr, values, false)
+    }
+
+    /// Replaces the values of `attr` with a set that is complete (python-gssapi:
+    /// `name.attributes[attr] = (values, True)`).
+    pub fn set_complete(&mut self, attr: &[u8], values: &[&[u8]]) -> Result<()> {
+        self.replace(attr, values, true)
+    }
+
+    fn replace(&mut self, attr: &[u8], values: &[&[u8]], complete: bool) -> Result<()> {
+        // The old values go first (the library would add to them); an attribute that is not
+        // there has nothing to delete.
+        if self.view().get(attr)?.is_some() {
+            self.delete(attr)?;
+        }
         Ok(rfc6680::set_name_attribute(
             self.raw_mut(),
             attr,

@@ -46,6 +46,7 @@ fn main() {
         names_creds::acceptor_credentials_for_a_named_service,
         names_creds::duplicate_names_from_contexts,
         names_creds::canonicalize_to_negotiation_mechanisms,
+        names_creds::add_cred_for_spnego,
         bad_inputs::truncated_tokens,
         bad_inputs::random_tokens_to_accept,
         bad_inputs::empty_second_spnego_token,

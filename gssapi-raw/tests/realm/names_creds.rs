@@ -271,3 +271,53 @@ pub(crate) fn canonicalize_to_negotiation_mechanisms() -> TestResult {
     check!(format!("{svc:?}").starts_with("Name(0x"), "{svc:?}");
     Ok(())
 }
+
+/// Regression (issue 7): on Heimdal, `gss_add_cred` for SPNEGO recursed until the stack
+/// overflowed (SPNEGO's add_cred is the glue's gss_add_cred); refused there now. MIT adds it.
+pub(crate) fn add_cred_for_spnego() -> TestResult {
+    let krb5: OidSet = [&mech_type::KERBEROS].into_iter().collect();
+    let mut base = cred::acquire_cred(None, None, Some(&krb5), CredUsage::Initiate)
+        .map_err(fail)?
+        .creds;
+    let added = cred::add_cred(
+        Some(&base),
+        None,
+        &mech_type::SPNEGO,
+        CredUsage::Initiate,
+        None,
+        None,
+    );
+    let in_place = cred::add_cred_in_place(
+        &mut base,
+        None,
+        &mech_type::SPNEGO,
+        CredUsage::Initiate,
+        None,
+        None,
+    );
+    if heimdal() {
+        for err in [
+            added.map(drop).unwrap_err(),
+            in_place.map(drop).unwrap_err(),
+        ] {
+            check!(
+                err.is(ErrorKind::BadMechanism) && err.origin() == Origin::Input,
+                "{err:?}"
+            );
+        }
+    } else {
+        let added = added.map_err(fail)?;
+        check!(
+            added.mechs.contains(&mech_type::SPNEGO) && added.mechs.contains(&mech_type::KERBEROS),
+            "{:?}",
+            added.mechs
+        );
+        let in_place = in_place.map_err(fail)?;
+        check!(
+            in_place.mechs.contains(&mech_type::SPNEGO),
+            "{:?}",
+            in_place.mechs
+        );
+    }
+    Ok(())
+}

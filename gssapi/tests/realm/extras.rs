@@ -39,7 +39,7 @@ pub(crate) fn name_extensions() -> TestResult {
             let e = copy
                 .attributes_mut()
                 .map_err(fail)?
-                .set(b"urn:example:x", &[b"1"], true)
+                .set_complete(b"urn:example:x", &[b"1"])
                 .unwrap_err();
             check!(e.is(ErrorKind::OperationUnavailable), "{e:?}");
             // The original is untouched.
