@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what it needs, then runs every check.
 #   fmt, clippy -D warnings, the tests against MIT, the tests against Heimdal, and the
-#   gssapi-raw and gssapi suites under valgrind and under AddressSanitizer (MIT and Heimdal).
+#   gssapi-raw and gssapi suites under valgrind and under AddressSanitizer (MIT and Heimdal),
+#   helgrind over the shared-handle test, and a short run of each fuzz target.
 #   Each step prints a banner; the first failure stops the run.
 set -euo pipefail
 shopt -s lastpipe
@@ -56,6 +57,9 @@ bash ci/asan.sh mit heimdal 2>&1 | tee -a "$log"
 
 step "helgrind: one Name and one Cred shared by 64 threads (MIT and Heimdal)"
 bash ci/helgrind.sh 2>&1 | tee -a "$log"
+
+step "fuzz smoke run: each cargo-fuzz target for 10 s (long runs: bash ci/fuzz.sh 300)"
+bash ci/fuzz.sh 10
 
 step "all checks passed"
 # One closing line over every suite above (MIT, Heimdal, valgrind and ASan on both).
