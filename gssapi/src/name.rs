@@ -153,6 +153,11 @@ impl Name {
     }
 
     /// Imports the output of [`Name::export_composite`].
+    ///
+    /// Only import composite names from a trusted source: after the checked RFC 2743 header,
+    /// the attributes are in the library's private format, which it does not defend (MIT 1.20
+    /// overflows the heap on a large PAC length). [`Name::import_exported`] takes untrusted
+    /// input: its format is checked exactly.
     pub fn import_composite(token: &[u8]) -> Result<Name> {
         Name::new(token, Some(NameType::COMPOSITE_EXPORT))
     }
