@@ -96,6 +96,17 @@ pub fn init_step(
     context::init_sec_context(creds, context, target, Some(mech), flags, None, None, input)
 }
 
+/// A fresh initiator's first step with the default credentials: the context and its token.
+pub fn first_step(
+    target: &Name,
+    mech: &Oid,
+    flags: Flags,
+) -> Result<(SecContext, InitSecContext), gssapi_raw::Error> {
+    let mut context = SecContext::new();
+    let first = init_step(None, &mut context, target, mech, flags, None)?;
+    Ok((context, first))
+}
+
 /// A finished exchange.
 pub struct Established {
     pub initiator: SecContext,

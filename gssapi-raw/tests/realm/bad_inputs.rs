@@ -1,8 +1,8 @@
 //! Bad input, each a typed error: no panic, no leak (the valgrind run checks the leaks).
 
 use crate::{
-    KEYLESS_SERVICE, ROTATED_SERVICE, TestResult, check, establish, fail, flags, heimdal, host,
-    init_step, is_child, realm, realm_env, run_in_child, service,
+    KEYLESS_SERVICE, ROTATED_SERVICE, TestResult, check, establish, fail, first_step, flags,
+    heimdal, host, init_step, is_child, realm, realm_env, run_in_child, service,
 };
 use gssapi_raw::{
     CallingError, CredUsage, ErrorKind, Flags, Krb5Error, Origin, RoutineError, SecContext,
@@ -74,16 +74,7 @@ pub(crate) fn random_tokens_to_accept() -> TestResult {
 
 pub(crate) fn empty_second_spnego_token() -> TestResult {
     let target = host();
-    let mut initiator = SecContext::new();
-    let first = init_step(
-        None,
-        &mut initiator,
-        &target,
-        &mech_type::SPNEGO,
-        flags(),
-        None,
-    )
-    .map_err(fail)?;
+    let (mut initiator, first) = first_step(&target, &mech_type::SPNEGO, flags()).map_err(fail)?;
     check!(!first.complete);
     let err = init_step(
         None,
@@ -101,16 +92,8 @@ pub(crate) fn empty_second_spnego_token() -> TestResult {
 
 pub(crate) fn replayed_ap_req_to_second_acceptor() -> TestResult {
     let target = host();
-    let mut initiator = SecContext::new();
-    let first = init_step(
-        None,
-        &mut initiator,
-        &target,
-        &mech_type::KERBEROS,
-        Flags::MUTUAL,
-        None,
-    )
-    .map_err(fail)?;
+    let (_initiator, first) =
+        first_step(&target, &mech_type::KERBEROS, Flags::MUTUAL).map_err(fail)?;
     let mut one = SecContext::new();
     context::accept_sec_context(&mut one, None, &first.token, None).map_err(fail)?;
     let mut two = SecContext::new();
@@ -364,16 +347,8 @@ pub(crate) fn expired_credentials_child() -> TestResult {
 pub(crate) fn service_key_not_in_keytab() -> TestResult {
     // The KDC issues tickets under the new key; the keytab has only the old kvno.
     let target = service(&ROTATED_SERVICE.replace('/', "@"));
-    let mut initiator = SecContext::new();
-    let first = init_step(
-        None,
-        &mut initiator,
-        &target,
-        &mech_type::KERBEROS,
-        Flags::MUTUAL,
-        None,
-    )
-    .map_err(fail)?;
+    let (mut initiator, first) =
+        first_step(&target, &mech_type::KERBEROS, Flags::MUTUAL).map_err(fail)?;
     let mut acceptor = SecContext::new();
     let err = context::accept_sec_context(&mut acceptor, None, &first.token, None).unwrap_err();
     check!(err.routine() == Some(RoutineError::Failure), "{err:?}");
@@ -586,16 +561,8 @@ pub(crate) fn continue_without_a_token_is_an_error() -> TestResult {
 /// the minor status. MIT reports a routine error of its own.
 pub(crate) fn truncated_spnego_replies_are_typed_errors() -> TestResult {
     let target = host();
-    let mut initiator = SecContext::new();
-    let first = init_step(
-        None,
-        &mut initiator,
-        &target,
-        &mech_type::SPNEGO,
-        Flags::MUTUAL,
-        None,
-    )
-    .map_err(fail)?;
+    let (_initiator, first) =
+        first_step(&target, &mech_type::SPNEGO, Flags::MUTUAL).map_err(fail)?;
     let mut acceptor = SecContext::new();
     let reply = context::accept_sec_context(&mut acceptor, None, &first.token, None)
         .map_err(fail)?

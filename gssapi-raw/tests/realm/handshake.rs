@@ -1,7 +1,9 @@
 //! Context establishment: krb5 and SPNEGO, mutual auth, delegation, channel bindings,
 //! inquiries, export/import, deletion.
 
-use crate::{TestResult, check, establish, fail, flags, host, init_step, realm, service};
+use crate::{
+    TestResult, check, establish, fail, first_step, flags, host, init_step, realm, service,
+};
 use gssapi_raw::{
     AddressType, ChannelBindings, CredUsage, ErrorKind, Flags, RoutineError, SecContext, context,
     cred, mech_type, message, name,
@@ -154,16 +156,8 @@ pub(crate) fn channel_bindings_mismatch_is_bad_bindings() -> TestResult {
 
 pub(crate) fn inquire_partial_and_complete_contexts() -> TestResult {
     let target = host();
-    let mut initiator = SecContext::new();
-    let first = init_step(
-        None,
-        &mut initiator,
-        &target,
-        &mech_type::KERBEROS,
-        flags(),
-        None,
-    )
-    .map_err(fail)?;
+    let (mut initiator, first) =
+        first_step(&target, &mech_type::KERBEROS, flags()).map_err(fail)?;
     check!(!first.complete);
     let partial = context::inquire_context(&initiator).map_err(fail)?;
     check!(!partial.complete);
