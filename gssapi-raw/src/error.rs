@@ -227,8 +227,15 @@ pub enum Krb5Error {
     RealmUnknown = -1765328230,
     /// `KRB5_KDC_UNREACH`: no KDC could be reached.
     KdcUnreachable = -1765328228,
+    /// `KRB5_PROG_ETYPE_NOSUPP`: the encryption type is not supported.
+    EnctypeNotSupported = -1765328234,
     /// `KRB5_KT_NOTFOUND`: the key table has no entry for the principal.
     KeytabEntryNotFound = -1765328203,
+    /// `KRB5_KT_END`: the end of the key table was reached without a match (Heimdal's answer
+    /// for a missing key).
+    KeytabEnd = -1765328202,
+    /// `KRB5_BAD_MSIZE`: a message (or IOV buffer) has the wrong size.
+    BadMessageSize = -1765328194,
     /// `KRB5_FCC_NOFILE`: the ccache file does not exist.
     CcacheFileMissing = -1765328189,
     /// `KRB5_KT_KVNONOTFOUND`: the key table has the principal, but not that key version.
@@ -252,7 +259,7 @@ impl Krb5Error {
 
     /// The variants with a name, for [`Krb5Error::name`] and the message match of
     /// [`Error::krb5_error`].
-    const NAMED: [(Krb5Error, &'static str); 24] = [
+    const NAMED: [(Krb5Error, &'static str); 27] = [
         (
             Krb5Error::ClientPrincipalUnknown,
             "KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN",
@@ -279,7 +286,10 @@ impl Krb5Error {
         (Krb5Error::CcacheNotFound, "KRB5_CC_NOTFOUND"),
         (Krb5Error::RealmUnknown, "KRB5_REALM_UNKNOWN"),
         (Krb5Error::KdcUnreachable, "KRB5_KDC_UNREACH"),
+        (Krb5Error::EnctypeNotSupported, "KRB5_PROG_ETYPE_NOSUPP"),
         (Krb5Error::KeytabEntryNotFound, "KRB5_KT_NOTFOUND"),
+        (Krb5Error::KeytabEnd, "KRB5_KT_END"),
+        (Krb5Error::BadMessageSize, "KRB5_BAD_MSIZE"),
         (Krb5Error::CcacheFileMissing, "KRB5_FCC_NOFILE"),
         (Krb5Error::KeytabKvnoNotFound, "KRB5_KT_KVNONOTFOUND"),
         (Krb5Error::Other(0), ""),

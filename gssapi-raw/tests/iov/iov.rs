@@ -5,13 +5,11 @@ use gssapi_raw::ext::dce::{self, Iov, IovBufferType as T};
 use gssapi_raw::ext::{self, iov_mic};
 use gssapi_raw::{ErrorKind, Krb5Error, Origin, RoutineError, SecContext, mech_type, message};
 
-/// KRB5_BAD_MSIZE, which `Krb5Error` has no name for.
-const BAD_MSIZE: Krb5Error = Krb5Error::Other(-1_765_328_194);
-
 /// A buffer the wrong size for the token (a header or MIC buffer too short, or none): both
 /// libraries say GSS_S_FAILURE with KRB5_BAD_MSIZE.
 fn bad_msize(err: &gssapi_raw::Error) -> bool {
-    err.routine() == Some(RoutineError::Failure) && err.krb5_error() == Some(BAD_MSIZE)
+    err.routine() == Some(RoutineError::Failure)
+        && err.krb5_error() == Some(Krb5Error::BadMessageSize)
 }
 
 /// Heimdal 7.8's krb5 mechanism has no STREAM IOV unwrap: GSS_S_FAILURE with EINVAL.

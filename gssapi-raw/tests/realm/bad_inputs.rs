@@ -9,10 +9,6 @@ use gssapi_raw::{
     context, cred, mech_type, name, name_type,
 };
 
-/// KRB5_KT_END ("end of keytab"), which `Krb5Error` has no name for: Heimdal's answer when the
-/// keytab has no entry for the principal or kvno.
-const KT_END: Krb5Error = Krb5Error::Other(-1_765_328_202);
-
 pub(crate) fn truncated_tokens() -> TestResult {
     for token in [
         &[0x60][..],
@@ -358,9 +354,9 @@ pub(crate) fn service_key_not_in_keytab() -> TestResult {
         "{text}"
     );
     if heimdal() {
-        // Heimdal reports the keytab lookup failure (KRB5_KT_END, naming the kvno) and sends
+        // Heimdal reports the keytab lookup failure (KRB5_Krb5Error::KeytabEnd, naming the kvno) and sends
         // no KRB-ERROR token.
-        check!(err.krb5_error() == Some(KT_END), "{err:?}");
+        check!(err.krb5_error() == Some(Krb5Error::KeytabEnd), "{err:?}");
         return Ok(());
     }
     check!(
@@ -463,8 +459,12 @@ pub(crate) fn unknown_service_principal() -> TestResult {
     let err = e.err().ok_or("a keyless service was accepted")?;
     check!(err.function() == "gss_accept_sec_context", "{err:?}");
     // MIT tries every key of the keytab (KRB5KRB_AP_WRONG_PRINC, "not us"); Heimdal looks the
-    // principal up and finds no entry (KRB5_KT_END).
-    let expected = if heimdal() { KT_END } else { Krb5Error::NotUs };
+    // principal up and finds no entry (KRB5_Krb5Error::KeytabEnd).
+    let expected = if heimdal() {
+        Krb5Error::KeytabEnd
+    } else {
+        Krb5Error::NotUs
+    };
     check!(
         err.routine() == Some(RoutineError::Failure) && err.krb5_error() == Some(expected),
         "{err:?}"
