@@ -22,7 +22,7 @@
 //! data buffer, a read-only buffer where the library would write, an empty context handle.
 
 use crate::buffer::{Buffer, desc_bytes, input};
-use crate::context::{SecContext, require};
+use crate::context::{InPlaceSizes, SecContext, require};
 use crate::error::{Error, Supplementary};
 use crate::message::{Unwrap, Wrap, unverified_on_heimdal};
 use crate::{Result, sys};
@@ -100,10 +100,79 @@ impl Memory {
 /// Buffers the library allocated are released with `gss_release_iov_buffer`; caller memory
 /// never is.
 pub struct Iov<'a> {
-    descs: Vec<sys::gss_iov_buffer_desc>,
+    descs: Slots<sys::gss_iov_buffer_desc>,
     /// Each buffer as pushed: its type with flags, and its memory.
-    pushed: Vec<(u32, Memory)>,
+    pushed: Slots<(u32, Memory)>,
     _borrows: PhantomData<&'a mut [u8]>,
+}
+
+/// How many buffers an [`Iov`] holds without a heap allocation: header, data, padding and
+/// trailer, with room for a sign-only buffer and a stream.
+const INLINE: usize = 6;
+
+/// A list kept inline up to [`INLINE`] items, on the heap beyond (the common IOVs of four
+/// buffers cost no allocation).
+enum Slots<T: Blank> {
+    Inline(usize, [T; INLINE]),
+    Heap(Vec<T>),
+}
+
+/// The filler of unused inline slots (never read).
+trait Blank {
+    fn blank() -> Self;
+}
+
+impl Blank for sys::gss_iov_buffer_desc {
+    fn blank() -> Self {
+        descriptor(sys::GSS_IOV_BUFFER_TYPE_EMPTY, Memory::Empty)
+    }
+}
+
+impl Blank for (u32, Memory) {
+    fn blank() -> Self {
+        (sys::GSS_IOV_BUFFER_TYPE_EMPTY, Memory::Empty)
+    }
+}
+
+impl<T: Blank> Slots<T> {
+    fn new() -> Slots<T> {
+        Slots::Inline(0, std::array::from_fn(|_| T::blank()))
+    }
+
+    fn push(&mut self, item: T) {
+        match self {
+            Slots::Inline(len, items) if *len < INLINE => {
+                items[*len] = item;
+                *len += 1;
+            }
+            Slots::Inline(len, items) => {
+                let mut heap = Vec::with_capacity(*len * 2);
+                heap.extend(items.iter_mut().map(|x| std::mem::replace(x, T::blank())));
+                heap.push(item);
+                *self = Slots::Heap(heap);
+            }
+            Slots::Heap(heap) => heap.push(item),
+        }
+    }
+}
+
+impl<T: Blank> std::ops::Deref for Slots<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            Slots::Inline(len, items) => &items[..*len],
+            Slots::Heap(heap) => heap,
+        }
+    }
+}
+
+impl<T: Blank> std::ops::DerefMut for Slots<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        match self {
+            Slots::Inline(len, items) => &mut items[..*len],
+            Slots::Heap(heap) => heap,
+        }
+    }
 }
 
 // SAFETY: the descriptors point into memory borrowed for 'a (which the borrow checker keeps
@@ -120,8 +189,8 @@ impl<'a> Iov<'a> {
     /// An empty list.
     pub fn new() -> Iov<'a> {
         Iov {
-            descs: Vec::new(),
-            pushed: Vec::new(),
+            descs: Slots::new(),
+            pushed: Slots::new(),
             _borrows: PhantomData,
         }
     }
@@ -237,7 +306,7 @@ impl<'a> Iov<'a> {
         i32::try_from(self.descs.len())
             .map_err(|_| Error::invalid_input(function, "too many IOV buffers"))?;
         self.release_allocations();
-        for (desc, &(type_, memory)) in self.descs.iter_mut().zip(&self.pushed) {
+        for (desc, &(type_, memory)) in self.descs.iter_mut().zip(self.pushed.iter()) {
             *desc = descriptor(type_, memory);
         }
         Ok(())
@@ -247,15 +316,15 @@ impl<'a> Iov<'a> {
     /// or inside caller memory pushed into this list; resets any other to empty and reports
     /// it as an error (the library pointed a buffer at memory nobody lent it).
     pub(crate) fn settle(&mut self, function: &'static str) -> Result<()> {
-        let regions: Vec<(usize, usize)> =
-            self.pushed.iter().filter_map(|(_, m)| m.region()).collect();
         let mut stray = false;
-        for desc in &mut self.descs {
+        for desc in self.descs.iter_mut() {
             let allocated = desc.type_ & sys::GSS_IOV_BUFFER_FLAG_ALLOCATED != 0;
             let (start, len) = (desc.buffer.value as usize, desc.buffer.length);
-            let inside = regions
+            let inside = self
+                .pushed
                 .iter()
-                .any(|&(r, rlen)| start >= r && len <= rlen && start - r <= rlen - len);
+                .filter_map(|(_, m)| m.region())
+                .any(|(r, rlen)| start >= r && len <= rlen && start - r <= rlen - len);
             if !(allocated || len == 0 || inside) {
                 desc.buffer = sys::gss_buffer_desc {
                     length: 0,
@@ -280,7 +349,7 @@ impl<'a> Iov<'a> {
     /// empty ones (nothing is allocated), so the library can only write lengths into the copy.
     pub(crate) fn for_lengths(&self) -> Iov<'a> {
         let mut copy = Iov::new();
-        for &(type_, memory) in &self.pushed {
+        for &(type_, memory) in self.pushed.iter() {
             let memory = if memory == Memory::Allocate {
                 Memory::Empty
             } else {
@@ -303,7 +372,7 @@ impl<'a> Iov<'a> {
     /// Zeroes the caller's data and stream buffers. After a failed unwrap they may hold
     /// plaintext that was decrypted but never verified (MIT decrypts before it checks).
     fn wipe_unverified(&mut self) {
-        for (type_, memory) in &self.pushed {
+        for (type_, memory) in self.pushed.iter() {
             let kind = IovBufferType::try_from(sys::GSS_IOV_BUFFER_TYPE(*type_)).ok();
             if let (Memory::Writable(ptr, len), Some(IovBufferType::Data | IovBufferType::Stream)) =
                 (*memory, kind)
@@ -766,44 +835,116 @@ impl InPlaceWrap {
 /// Protects `data` where it is: no copy of the payload. The wrap token is
 /// `header || data || padding || trailer`, which `message::unwrap` and [`unwrap_in_place`]
 /// accept.
+///
+/// The header, padding and trailer are sized with `gss_wrap_iov_length`. When the library
+/// asks for no padding, the sizes are kept in the context for later calls with the same
+/// `confidential` and `qop`: in RFC 4121 tokens only the padding (the extra count) depends on
+/// the data length, and a token that needs padding for some length (RFC 1964 tokens, whose
+/// header also encodes the length, or RFC 4121 with a padded enctype or DCE style) always
+/// asks for at least one byte, so it is sized again on every call. A wrap that fails with
+/// cached sizes forgets them. The library checks the buffers it is given either way (it
+/// fails on too small a buffer, never writes past one), and the parts are cut to the lengths
+/// it reports.
 pub fn wrap_in_place(
     context: &mut SecContext,
     data: &mut [u8],
     confidential: bool,
     qop: Option<u32>,
 ) -> Result<InPlaceWrap> {
-    let data_len = data.len();
-    let (header_len, padding_len, trailer_len) = {
-        let mut sizing = Iov::new();
-        sizing
-            .push_empty(IovBufferType::Header)
-            .push_mut(IovBufferType::Data, &mut *data)
-            .push_empty(IovBufferType::Padding)
-            .push_empty(IovBufferType::Trailer);
-        let lengths = wrap_iov_length(context, &sizing, confidential, qop)?;
-        (lengths.lengths[0], lengths.lengths[2], lengths.lengths[3])
+    let qop_value = qop.unwrap_or(sys::GSS_C_QOP_DEFAULT);
+    let cached = context
+        .in_place_sizes
+        .filter(|c| c.confidential == confidential && c.qop == qop_value);
+    let (header_len, padding_len, trailer_len) = match cached {
+        Some(c) => (c.header, 0, c.trailer),
+        None => {
+            let sizes = in_place_lengths(context, data, confidential, qop)?;
+            if sizes.1 == 0 {
+                context.in_place_sizes = Some(InPlaceSizes {
+                    confidential,
+                    qop: qop_value,
+                    header: sizes.0,
+                    trailer: sizes.2,
+                });
+            }
+            sizes
+        }
     };
     let mut header = vec![0u8; header_len];
     let mut padding = vec![0u8; padding_len];
     let mut trailer = vec![0u8; trailer_len];
-    let (encrypted, padding_used) = {
+    let wrapped = {
         let mut iov = Iov::new();
         iov.push_mut(IovBufferType::Header, &mut header)
             .push_mut(IovBufferType::Data, &mut *data)
             .push_mut(IovBufferType::Padding, &mut padding)
             .push_mut(IovBufferType::Trailer, &mut trailer);
-        let encrypted = wrap_iov(context, &mut iov, confidential, qop)?;
-        (encrypted, iov.buffer_len(2))
+        wrap_iov(context, &mut iov, confidential, qop).map(|encrypted| {
+            (
+                encrypted,
+                iov.buffer_len(0),
+                iov.buffer_len(2),
+                iov.buffer_len(3),
+            )
+        })
     };
-    // The library may report a shorter padding than it sized for.
+    let (encrypted, header_used, padding_used, trailer_used) = match wrapped {
+        Ok(w) => w,
+        Err(e) => {
+            if cached.is_some() {
+                context.in_place_sizes = None;
+            }
+            return Err(e);
+        }
+    };
+    // The library may report shorter parts than it was given (never longer: `Iov::settle`
+    // keeps only descriptors inside the memory pushed for them).
+    header.truncate(header_used);
     padding.truncate(padding_used);
-    debug_assert_eq!(data.len(), data_len);
+    trailer.truncate(trailer_used);
     Ok(InPlaceWrap {
         header,
         padding,
         trailer,
         encrypted,
     })
+}
+
+/// `gss_wrap_iov_length` for a header/data/padding/trailer IOV over `data`: the header,
+/// padding and trailer lengths. (The sizing IOV has no ALLOCATE buffers, so it is its own
+/// [`Iov::for_lengths`] copy; it is dropped after the call.)
+fn in_place_lengths(
+    context: &mut SecContext,
+    data: &mut [u8],
+    confidential: bool,
+    qop: Option<u32>,
+) -> Result<(usize, usize, usize)> {
+    require("gss_wrap_iov_length", context)?;
+    let mut sizing = Iov::new();
+    sizing
+        .push_empty(IovBufferType::Header)
+        .push_mut(IovBufferType::Data, data)
+        .push_empty(IovBufferType::Padding)
+        .push_empty(IovBufferType::Trailer);
+    sizing.prepare("gss_wrap_iov_length", &[], true)?;
+    #[cfg(gss_has = "dce")]
+    {
+        wrap_call(
+            "gss_wrap_iov_length",
+            sys::gss_wrap_iov_length,
+            context,
+            &mut sizing,
+            confidential,
+            qop,
+        )?;
+        Ok((
+            sizing.buffer_len(0),
+            sizing.buffer_len(2),
+            sizing.buffer_len(3),
+        ))
+    }
+    #[cfg(not(gss_has = "dce"))]
+    unavailable!("gss_wrap_iov_length", context, sizing, confidential, qop)
 }
 
 /// Unwraps, in place, a token kept in the parts [`wrap_in_place`] made (header, data,
