@@ -139,6 +139,7 @@ impl<T: Blank> Slots<T> {
         Slots::Inline(0, std::array::from_fn(|_| T::blank()))
     }
 
+    #[inline]
     fn push(&mut self, item: T) {
         match self {
             Slots::Inline(len, items) if *len < INLINE => {
@@ -290,18 +291,22 @@ impl<'a> Iov<'a> {
         written: &[IovBufferType],
         needs_data: bool,
     ) -> Result<()> {
-        if needs_data && self.position(IovBufferType::Data).is_none() {
+        // One pass over the buffers as pushed (the library never changes a buffer's type).
+        let (mut has_data, mut read_only_written) = (false, false);
+        for &(type_, memory) in self.pushed.iter() {
+            let kind = IovBufferType::try_from(sys::GSS_IOV_BUFFER_TYPE(type_)).ok();
+            has_data |= kind == Some(IovBufferType::Data);
+            read_only_written |= matches!(memory, Memory::ReadOnly(..))
+                && kind.is_some_and(|k| written.contains(&k));
+        }
+        if needs_data && !has_data {
             return Err(Error::invalid_input(function, "the IOV has no data buffer"));
         }
-        for (i, (_, memory)) in self.pushed.iter().enumerate() {
-            if matches!(memory, Memory::ReadOnly(..))
-                && self.kind(i).is_some_and(|k| written.contains(&k))
-            {
-                return Err(Error::invalid_input(
-                    function,
-                    "a read-only IOV buffer is of a type the library writes",
-                ));
-            }
+        if read_only_written {
+            return Err(Error::invalid_input(
+                function,
+                "a read-only IOV buffer is of a type the library writes",
+            ));
         }
         i32::try_from(self.descs.len())
             .map_err(|_| Error::invalid_input(function, "too many IOV buffers"))?;
@@ -317,14 +322,15 @@ impl<'a> Iov<'a> {
     /// it as an error (the library pointed a buffer at memory nobody lent it).
     pub(crate) fn settle(&mut self, function: &'static str) -> Result<()> {
         let mut stray = false;
-        for desc in self.descs.iter_mut() {
+        let pushed = &self.pushed;
+        for (desc, &(_, own)) in self.descs.iter_mut().zip(pushed.iter()) {
             let allocated = desc.type_ & sys::GSS_IOV_BUFFER_FLAG_ALLOCATED != 0;
             let (start, len) = (desc.buffer.value as usize, desc.buffer.length);
-            let inside = self
-                .pushed
-                .iter()
-                .filter_map(|(_, m)| m.region())
-                .any(|(r, rlen)| start >= r && len <= rlen && start - r <= rlen - len);
+            let within =
+                |(r, rlen): (usize, usize)| start >= r && len <= rlen && start - r <= rlen - len;
+            // Its own memory first (where the library leaves it), then any other pushed.
+            let inside = own.region().is_some_and(within)
+                || pushed.iter().filter_map(|(_, m)| m.region()).any(within);
             if !(allocated || len == 0 || inside) {
                 desc.buffer = sys::gss_buffer_desc {
                     length: 0,
