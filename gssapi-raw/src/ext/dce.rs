@@ -103,7 +103,17 @@ pub struct Iov<'a> {
     descs: Slots<sys::gss_iov_buffer_desc>,
     /// Each buffer as pushed: its type with flags, and its memory.
     pushed: Slots<(u32, Memory)>,
+    /// The kinds pushed (bit `1 << type`), and those pushed as read-only memory: what
+    /// [`Iov::prepare`] checks, kept as buffers are pushed.
+    kinds: u32,
+    read_only_kinds: u32,
     _borrows: PhantomData<&'a mut [u8]>,
+}
+
+/// The bit of a buffer type in [`Iov::kinds`] (every type value is below 32).
+fn kind_bit(type_: u32) -> u32 {
+    1u32.checked_shl(sys::GSS_IOV_BUFFER_TYPE(type_))
+        .unwrap_or(0)
 }
 
 /// How many buffers an [`Iov`] holds without a heap allocation: header, data, padding and
@@ -112,9 +122,12 @@ const INLINE: usize = 6;
 
 /// A list kept inline up to [`INLINE`] items, on the heap beyond (the common IOVs of four
 /// buffers cost no allocation).
-enum Slots<T: Blank> {
-    Inline(usize, [T; INLINE]),
-    Heap(Vec<T>),
+struct Slots<T: Blank> {
+    len: usize,
+    /// The items while `len <= INLINE`.
+    inline: [T; INLINE],
+    /// All the items once there are more (empty, with no allocation, before).
+    heap: Vec<T>,
 }
 
 /// The filler of unused inline slots (never read).
@@ -136,42 +149,51 @@ impl Blank for (u32, Memory) {
 
 impl<T: Blank> Slots<T> {
     fn new() -> Slots<T> {
-        Slots::Inline(0, std::array::from_fn(|_| T::blank()))
+        Slots {
+            len: 0,
+            inline: std::array::from_fn(|_| T::blank()),
+            heap: Vec::new(),
+        }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, item: T) {
-        match self {
-            Slots::Inline(len, items) if *len < INLINE => {
-                items[*len] = item;
-                *len += 1;
+        if self.len < INLINE {
+            self.inline[self.len] = item;
+        } else {
+            if self.len == INLINE {
+                self.heap.reserve(INLINE * 2);
+                let moved = self
+                    .inline
+                    .iter_mut()
+                    .map(|x| std::mem::replace(x, T::blank()));
+                self.heap.extend(moved);
             }
-            Slots::Inline(len, items) => {
-                let mut heap = Vec::with_capacity(*len * 2);
-                heap.extend(items.iter_mut().map(|x| std::mem::replace(x, T::blank())));
-                heap.push(item);
-                *self = Slots::Heap(heap);
-            }
-            Slots::Heap(heap) => heap.push(item),
+            self.heap.push(item);
         }
+        self.len += 1;
     }
 }
 
 impl<T: Blank> std::ops::Deref for Slots<T> {
     type Target = [T];
+    #[inline(always)]
     fn deref(&self) -> &[T] {
-        match self {
-            Slots::Inline(len, items) => &items[..*len],
-            Slots::Heap(heap) => heap,
+        if self.len <= INLINE {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
         }
     }
 }
 
 impl<T: Blank> std::ops::DerefMut for Slots<T> {
+    #[inline(always)]
     fn deref_mut(&mut self) -> &mut [T] {
-        match self {
-            Slots::Inline(len, items) => &mut items[..*len],
-            Slots::Heap(heap) => heap,
+        if self.len <= INLINE {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.heap
         }
     }
 }
@@ -192,23 +214,36 @@ impl<'a> Iov<'a> {
         Iov {
             descs: Slots::new(),
             pushed: Slots::new(),
+            kinds: 0,
+            read_only_kinds: 0,
             _borrows: PhantomData,
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, kind: IovBufferType, memory: Memory) {
         let flags = if memory == Memory::Allocate {
             sys::GSS_IOV_BUFFER_FLAG_ALLOCATE
         } else {
             0
         };
-        let type_ = u32::from(kind) | flags;
+        self.push_raw(u32::from(kind) | flags, memory);
+    }
+
+    /// Adds a buffer of `type_` (with its flags) and `memory`, keeping the kind masks.
+    #[inline(always)]
+    fn push_raw(&mut self, type_: u32, memory: Memory) {
         self.descs.push(descriptor(type_, memory));
         self.pushed.push((type_, memory));
+        self.kinds |= kind_bit(type_);
+        if matches!(memory, Memory::ReadOnly(..)) {
+            self.read_only_kinds |= kind_bit(type_);
+        }
     }
 
     /// Adds caller memory the library may rewrite in place: data to wrap or unwrap, a stream
     /// to unwrap, or a header/padding/trailer sized with [`wrap_iov_length`].
+    #[inline(always)]
     pub fn push_mut(&mut self, kind: IovBufferType, buf: &'a mut [u8]) -> &mut Self {
         self.push(kind, Memory::Writable(buf.as_mut_ptr(), buf.len()));
         self
@@ -216,6 +251,7 @@ impl<'a> Iov<'a> {
 
     /// Adds caller memory the library only reads: associated data ([`IovBufferType::SignOnly`])
     /// or the data of a MIC.
+    #[inline(always)]
     pub fn push_ref(&mut self, kind: IovBufferType, buf: &'a [u8]) -> &mut Self {
         self.push(kind, Memory::ReadOnly(buf.as_ptr(), buf.len()));
         self
@@ -223,6 +259,7 @@ impl<'a> Iov<'a> {
 
     /// Adds a buffer the library allocates (header, padding, trailer, MIC token, or the data of
     /// a stream unwrap), released on drop or when the `Iov` is used again.
+    #[inline(always)]
     pub fn push_alloc(&mut self, kind: IovBufferType) -> &mut Self {
         self.push(kind, Memory::Allocate);
         self
@@ -231,6 +268,7 @@ impl<'a> Iov<'a> {
     /// Adds a buffer with no memory: the data buffer of a stream unwrap, which the library
     /// points into the stream, or a header/padding/trailer placeholder for
     /// [`wrap_iov_length`] (a call that writes such a buffer fails: it has no memory).
+    #[inline(always)]
     pub fn push_empty(&mut self, kind: IovBufferType) -> &mut Self {
         self.push(kind, Memory::Empty);
         self
@@ -291,18 +329,14 @@ impl<'a> Iov<'a> {
         written: &[IovBufferType],
         needs_data: bool,
     ) -> Result<()> {
-        // One pass over the buffers as pushed (the library never changes a buffer's type).
-        let (mut has_data, mut read_only_written) = (false, false);
-        for &(type_, memory) in self.pushed.iter() {
-            let kind = IovBufferType::try_from(sys::GSS_IOV_BUFFER_TYPE(type_)).ok();
-            has_data |= kind == Some(IovBufferType::Data);
-            read_only_written |= matches!(memory, Memory::ReadOnly(..))
-                && kind.is_some_and(|k| written.contains(&k));
-        }
-        if needs_data && !has_data {
+        // The kinds as pushed (the library never changes a buffer's type), kept by `push_raw`.
+        let written = written
+            .iter()
+            .fold(0, |mask, k| mask | kind_bit(u32::from(*k)));
+        if needs_data && self.kinds & kind_bit(sys::GSS_IOV_BUFFER_TYPE_DATA) == 0 {
             return Err(Error::invalid_input(function, "the IOV has no data buffer"));
         }
-        if read_only_written {
+        if self.read_only_kinds & written != 0 {
             return Err(Error::invalid_input(
                 function,
                 "a read-only IOV buffer is of a type the library writes",
@@ -361,16 +395,18 @@ impl<'a> Iov<'a> {
             } else {
                 memory
             };
-            let type_ = type_ & !sys::GSS_IOV_BUFFER_FLAG_ALLOCATE;
-            copy.descs.push(descriptor(type_, memory));
-            copy.pushed.push((type_, memory));
+            copy.push_raw(type_ & !sys::GSS_IOV_BUFFER_FLAG_ALLOCATE, memory);
         }
         copy
     }
 
     /// Releases the buffers the library allocated (each flagged ALLOCATED), once.
     fn release_allocations(&mut self) {
-        if (0..self.len()).any(|i| self.is_allocated(i)) {
+        if self
+            .descs
+            .iter()
+            .any(|d| d.type_ & sys::GSS_IOV_BUFFER_FLAG_ALLOCATED != 0)
+        {
             release(self);
         }
     }
@@ -876,9 +912,9 @@ pub fn wrap_in_place(
             sizes
         }
     };
-    let mut header = vec![0u8; header_len];
-    let mut padding = vec![0u8; padding_len];
-    let mut trailer = vec![0u8; trailer_len];
+    let mut header = zeroed(header_len);
+    let mut padding = zeroed(padding_len);
+    let mut trailer = zeroed(trailer_len);
     let wrapped = {
         let mut iov = Iov::new();
         iov.push_mut(IovBufferType::Header, &mut header)
@@ -914,6 +950,19 @@ pub fn wrap_in_place(
         trailer,
         encrypted,
     })
+}
+
+/// `n` zero bytes. `vec![0; n]` asks for zeroed memory, which glibc serves from `calloc`'s slow
+/// path (no thread cache); for the few dozen bytes of a header or trailer, `malloc` and a
+/// small `memset` are cheaper.
+#[allow(
+    clippy::slow_vector_initialization,
+    reason = "measured: calloc's path costs more than malloc and memset here"
+)]
+fn zeroed(n: usize) -> Vec<u8> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, 0);
+    v
 }
 
 /// `gss_wrap_iov_length` for a header/data/padding/trailer IOV over `data`: the header,
