@@ -200,10 +200,9 @@ pub struct DisplayName {
 /// source.
 #[doc(alias = "gss_import_name")]
 pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
-    if let Some(t) = name_type
-        && (t == &name_type::EXPORT || t == &name_type::COMPOSITE_EXPORT)
-        && let Err(why) = check_exported_name(name, t == &name_type::COMPOSITE_EXPORT)
-    {
+    let composite = name_type.is_some_and(|t| t == &name_type::COMPOSITE_EXPORT);
+    let exported = composite || name_type.is_some_and(|t| t == &name_type::EXPORT);
+    if exported && let Err(why) = check_exported_name(name, composite) {
         return Err(Error::rejected("gss_import_name", sys::GSS_S_BAD_NAME, why));
     }
     let has_nul = has_nul(name);
@@ -232,8 +231,6 @@ pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
         // handle is owned by `out`.
         unsafe { sys::gss_import_name(minor, &mut buf, opt_ptr(name_type), out.as_out_ptr()) }
     })?;
-    let exported =
-        name_type.is_some_and(|t| t == &name_type::EXPORT || t == &name_type::COMPOSITE_EXPORT);
     out.origin = if exported {
         Made::ImportedMn
     } else {
@@ -250,14 +247,22 @@ pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
 fn has_nul(bytes: &[u8]) -> bool {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
-    let mut found = 0u64;
-    for w in &mut words {
-        let v = u64::from_ne_bytes(w.try_into().expect("eight bytes"));
-        // The classic zero-byte test: a high bit survives only where a byte of `v` is 0.
-        found |= v.wrapping_sub(LOW) & !v & HIGH;
+    // The classic zero-byte test: a high bit survives only where a byte of `v` is 0.
+    let zero = |v: u64| v.wrapping_sub(LOW) & !v & HIGH;
+    let word = |at: usize| u64::from_ne_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    let n = bytes.len();
+    if n < 8 {
+        return bytes.contains(&0);
     }
-    found != 0 || words.remainder().contains(&0)
+    let mut found = 0u64;
+    let mut at = 0;
+    while at + 8 < n {
+        found |= zero(word(at));
+        at += 8;
+    }
+    // The last eight bytes, overlapping the words before: no byte loop for the tail.
+    found |= zero(word(n - 8));
+    found != 0
 }
 
 /// Heimdal: adds the element of every mechanism that gss_import_name did not fill to a freshly

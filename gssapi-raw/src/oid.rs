@@ -138,11 +138,17 @@ impl Oid {
         out
     }
 
+    #[inline]
     fn from_der_unchecked(der: &[u8]) -> Oid {
         // Reuse the static bytes of a well-known OID: no allocation for the common case.
-        if let Some(known) = well_known(der) {
-            return Oid::from_static(known);
+        match well_known(der) {
+            Some(known) => Oid::from_static(known),
+            None => Oid::owned(der),
         }
+    }
+
+    #[cold]
+    fn owned(der: &[u8]) -> Oid {
         let owned: Box<[u8]> = der.into();
         Oid {
             desc: sys::gss_OID_desc {
@@ -196,6 +202,7 @@ impl Oid {
     /// # Safety
     ///
     /// `oid` must be null or point to a valid descriptor whose bytes are readable now.
+    #[inline]
     pub(crate) unsafe fn from_ffi(oid: sys::gss_OID) -> Option<Oid> {
         if oid.is_null() {
             return None;
@@ -289,6 +296,7 @@ pub(crate) fn opt_ptr(oid: Option<&Oid>) -> sys::gss_OID {
 /// sees the same few OIDs again and again, so the entry that matched last is tried first (a
 /// hint shared by all threads: any value is a valid index, a stale one only costs the scan);
 /// the comparisons are word loads, not a `memcmp` call per entry.
+#[inline]
 fn well_known(der: &[u8]) -> Option<&'static [u8]> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static LAST: AtomicUsize = AtomicUsize::new(0);
