@@ -73,8 +73,10 @@ fn run(cfg: &Config, workloads: Vec<Workload<'_>>, filter: Option<&str>) {
             }
             if let Some(f) = &mut w.tiers[tier] {
                 f(); // warm up outside the counted region
+                let start = Instant::now();
                 counted(n, f);
-                println!("{}: {n} iterations of tier {tier}", w.name);
+                let ns = start.elapsed().as_nanos() as f64 / n as f64;
+                println!("{}: {n} iterations of tier {tier}, {ns:.0} ns each", w.name);
             }
         }
         return;
