@@ -32,8 +32,8 @@ use std::ptr;
 #[doc(alias = "gss_ctx_id_t")]
 pub struct SecContext {
     handle: sys::gss_ctx_id_t,
-    /// The header and trailer sizes `dce::wrap_in_place` last got from `gss_wrap_iov_length`
-    /// for this context, when they do not depend on the data length. Forgotten whenever the
+    /// The header and trailer sizes `dce::wrap_in_place` got from `gss_wrap_iov_length` for
+    /// this context, when they do not depend on the data length (see there). Forgotten whenever the
     /// handle is handed to a call that may change or replace the context ([`Self::handle_mut`]).
     pub(crate) in_place_sizes: Option<InPlaceSizes>,
 }

@@ -878,15 +878,17 @@ impl InPlaceWrap {
 /// `header || data || padding || trailer`, which `message::unwrap` and [`unwrap_in_place`]
 /// accept.
 ///
-/// The header, padding and trailer are sized with `gss_wrap_iov_length`. When the library
-/// asks for no padding, the sizes are kept in the context for later calls with the same
-/// `confidential` and `qop`: in RFC 4121 tokens only the padding (the extra count) depends on
-/// the data length, and a token that needs padding for some length (RFC 1964 tokens, whose
-/// header also encodes the length, or RFC 4121 with a padded enctype or DCE style) always
-/// asks for at least one byte, so it is sized again on every call. A wrap that fails with
-/// cached sizes forgets them. The library checks the buffers it is given either way (it
-/// fails on too small a buffer, never writes past one), and the parts are cut to the lengths
-/// it reports.
+/// The header, padding and trailer are sized with `gss_wrap_iov_length`, and the sizes are
+/// kept in the context for later calls with the same `confidential` and `qop` when they do not
+/// depend on the data length. Whether they do is asked, not assumed: the first call sizes the
+/// data and the data one byte shorter, and keeps the sizes only if both answers are equal
+/// and ask for no padding. In RFC 4121 tokens (MIT 1.20 and Heimdal 7.8 alike) the padding
+/// buffer is always empty and the extra count (EC) goes into the trailer: it is constant for
+/// the CTS enctypes (no padding, or one block in DCE style) and otherwise changes with every
+/// byte of data, so two lengths one byte apart tell the cases apart. RFC 1964 tokens always
+/// ask for padding and are sized on every call. A wrap that fails with cached sizes forgets
+/// them. The library checks the buffers it is given either way (it fails on too small a
+/// buffer, never writes past one), and the parts are cut to the lengths it reports.
 pub fn wrap_in_place(
     context: &mut SecContext,
     data: &mut [u8],
@@ -901,7 +903,10 @@ pub fn wrap_in_place(
         Some(c) => (c.header, 0, c.trailer),
         None => {
             let sizes = in_place_lengths(context, data, confidential, qop)?;
-            if sizes.1 == 0 {
+            let constant = sizes.1 == 0
+                && !data.is_empty()
+                && in_place_lengths(context, &mut data[1..], confidential, qop)? == sizes;
+            if constant {
                 context.in_place_sizes = Some(InPlaceSizes {
                     confidential,
                     qop: qop_value,
