@@ -32,6 +32,20 @@ use std::ptr;
 #[doc(alias = "gss_ctx_id_t")]
 pub struct SecContext {
     handle: sys::gss_ctx_id_t,
+    /// The header and trailer sizes `dce::wrap_in_place` got from `gss_wrap_iov_length` for
+    /// this context, when they do not depend on the data length (see there). Forgotten whenever the
+    /// handle is handed to a call that may change or replace the context ([`Self::handle_mut`]).
+    pub(crate) in_place_sizes: Option<InPlaceSizes>,
+}
+
+/// What `gss_wrap_iov_length` said for a header/data/padding/trailer IOV with these arguments
+/// (see `dce::wrap_in_place` for when it may be reused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InPlaceSizes {
+    pub(crate) confidential: bool,
+    pub(crate) qop: u32,
+    pub(crate) header: usize,
+    pub(crate) trailer: usize,
 }
 
 // SAFETY: a context is a heap object of the library and not tied to a thread; moving it to
@@ -44,6 +58,7 @@ impl SecContext {
     pub fn new() -> SecContext {
         SecContext {
             handle: ptr::null_mut(),
+            in_place_sizes: None,
         }
     }
 
@@ -58,6 +73,9 @@ impl SecContext {
     }
 
     pub(crate) fn handle_mut(&mut self) -> &mut sys::gss_ctx_id_t {
+        // Establishment, import, export, delete and option calls may change the context's
+        // keys or replace it: cached sizes no longer apply.
+        self.in_place_sizes = None;
         &mut self.handle
     }
 }

@@ -138,11 +138,17 @@ impl Oid {
         out
     }
 
+    #[inline]
     fn from_der_unchecked(der: &[u8]) -> Oid {
         // Reuse the static bytes of a well-known OID: no allocation for the common case.
-        if let Some(known) = well_known(der) {
-            return Oid::from_static(known);
+        match well_known(der) {
+            Some(known) => Oid::from_static(known),
+            None => Oid::owned(der),
         }
+    }
+
+    #[cold]
+    fn owned(der: &[u8]) -> Oid {
         let owned: Box<[u8]> = der.into();
         Oid {
             desc: sys::gss_OID_desc {
@@ -196,6 +202,7 @@ impl Oid {
     /// # Safety
     ///
     /// `oid` must be null or point to a valid descriptor whose bytes are readable now.
+    #[inline]
     pub(crate) unsafe fn from_ffi(oid: sys::gss_OID) -> Option<Oid> {
         if oid.is_null() {
             return None;
@@ -283,11 +290,42 @@ pub(crate) fn opt_ptr(oid: Option<&Oid>) -> sys::gss_OID {
     oid.map_or(sys::GSS_C_NO_OID, Oid::as_ptr)
 }
 
+/// The static bytes of a well-known OID equal to `der`, if it is one.
+///
+/// Every OID the library hands out (display, inquire, acquire) is looked up here. A program
+/// sees the same few OIDs again and again, so the entry that matched last is tried first (a
+/// hint shared by all threads: any value is a valid index, a stale one only costs the scan);
+/// the comparisons are word loads, not a `memcmp` call per entry.
+#[inline]
 fn well_known(der: &[u8]) -> Option<&'static [u8]> {
-    sys::oids::ALL
-        .iter()
-        .find(|(_, _, k)| *k == der)
-        .map(|(_, _, k)| *k)
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static LAST: AtomicUsize = AtomicUsize::new(0);
+    let table = sys::oids::ALL;
+    let last = LAST.load(Ordering::Relaxed);
+    if let Some((_, _, known)) = table.get(last)
+        && same(known, der)
+    {
+        return Some(known);
+    }
+    let i = table.iter().position(|(_, _, known)| same(known, der))?;
+    LAST.store(i, Ordering::Relaxed);
+    Some(table[i].2)
+}
+
+/// `a == b` for the short byte strings OIDs are: the lengths, then (up to 16 bytes) the first
+/// and the last eight bytes as two words, which together cover every byte.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if (8..=16).contains(&n) {
+        let word = |s: &[u8], at: usize| u64::from_ne_bytes(s[at..at + 8].try_into().expect("8"));
+        word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
+    } else {
+        a == b
+    }
 }
 
 fn validate_der(der: &[u8]) -> Result<()> {
@@ -633,5 +671,32 @@ impl FromIterator<Oid> for OidSet {
     fn from_iter<I: IntoIterator<Item = Oid>>(iter: I) -> Self {
         let oids: Vec<Oid> = iter.into_iter().collect();
         oids.iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::well_known;
+    use crate::sys;
+
+    #[test]
+    fn well_known_finds_every_table_entry_and_nothing_else() {
+        for (name, _, der) in sys::oids::ALL {
+            assert_eq!(well_known(der), Some(*der), "{name}");
+            let mut longer = der.to_vec();
+            longer.push(0x01);
+            if !sys::oids::ALL
+                .iter()
+                .any(|(_, _, k)| *k == longer.as_slice())
+            {
+                assert_eq!(well_known(&longer), None, "{name} + 01");
+            }
+            let shorter = &der[..der.len() - 1];
+            if !sys::oids::ALL.iter().any(|(_, _, k)| *k == shorter) {
+                assert_eq!(well_known(shorter), None, "{name} - last");
+            }
+        }
+        assert_eq!(well_known(&[]), None);
+        assert_eq!(well_known(&[0x2a; 20]), None);
     }
 }

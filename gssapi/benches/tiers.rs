@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 struct Config {
     rounds: usize,
     min_time: Duration,
+    /// `--iterations N --tier direct|raw|gssapi`: run one tier N times, untimed.
+    counted: Option<(u64, usize)>,
 }
 
 /// Runs `f` repeatedly for about `min_time`; returns ops/s.
@@ -43,6 +45,15 @@ fn measure(min_time: Duration, mut f: impl FnMut()) -> f64 {
     done as f64 / start.elapsed().as_secs_f64()
 }
 
+/// Runs `f` exactly `n` times: the instruction-count mode (`--iterations N --tier T`), for
+/// `valgrind --tool=callgrind --toggle-collect='*counted*'`, whose counts do not depend on load.
+#[inline(never)]
+fn counted(n: u64, f: &mut dyn FnMut()) {
+    for _ in 0..n {
+        f();
+    }
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
@@ -55,6 +66,21 @@ struct Workload<'a> {
 }
 
 fn run(cfg: &Config, workloads: Vec<Workload<'_>>, filter: Option<&str>) {
+    if let Some((n, tier)) = cfg.counted {
+        for mut w in workloads {
+            if filter.is_some_and(|f| !w.name.contains(f)) {
+                continue;
+            }
+            if let Some(f) = &mut w.tiers[tier] {
+                f(); // warm up outside the counted region
+                let start = Instant::now();
+                counted(n, f);
+                let ns = start.elapsed().as_nanos() as f64 / n as f64;
+                println!("{}: {n} iterations of tier {tier}, {ns:.0} ns each", w.name);
+            }
+        }
+        return;
+    }
     println!(
         "{:<26} {:>14} {:>14} {:>14} {:>9} {:>9}",
         "workload", "direct ops/s", "raw ops/s", "gssapi ops/s", "raw/dir", "gss/dir"
@@ -197,23 +223,55 @@ fn direct_wrap_unwrap(i: sys::gss_ctx_id_t, a: sys::gss_ctx_id_t, msg: &[u8]) {
         length: 0,
         value: ptr::null_mut(),
     };
-    let mut conf = 0;
+    let (mut conf, mut qop) = (0, 0);
     // SAFETY: established contexts, valid buffers, both outputs released.
     unsafe {
         let m = sys::gss_wrap(&mut minor, i, 1, 0, &mut input, &mut conf, &mut token);
-        assert!(!sys::GSS_ERROR(m));
-        let m = sys::gss_unwrap(
-            &mut minor,
-            a,
-            &mut token,
-            &mut plain,
-            &mut conf,
-            ptr::null_mut(),
-        );
-        assert!(!sys::GSS_ERROR(m));
-        black_box(plain.length);
+        assert!(!sys::GSS_ERROR(m) && conf != 0);
+        // The QOP too: the other tiers return it.
+        let m = sys::gss_unwrap(&mut minor, a, &mut token, &mut plain, &mut conf, &mut qop);
+        assert!(!sys::GSS_ERROR(m) && conf != 0);
+        black_box((plain.length, qop));
         sys::gss_release_buffer(&mut minor, &mut token);
         sys::gss_release_buffer(&mut minor, &mut plain);
+    }
+}
+
+/// In place, as C code does it: the data encrypted where it is, header, padding and trailer
+/// allocated by the library (`GSS_IOV_BUFFER_FLAG_ALLOCATE`, one call, no length call), then
+/// the same four parts unwrapped in place. The outputs are those of the other tiers: the three
+/// parts as separate buffers, `conf_state` of both calls and the unwrap's QOP.
+fn direct_wrap_unwrap_iov(i: sys::gss_ctx_id_t, a: sys::gss_ctx_id_t, data: &mut [u8]) {
+    let mut minor = 0;
+    let part = |type_| sys::gss_iov_buffer_desc {
+        type_: type_ | sys::GSS_IOV_BUFFER_FLAG_ALLOCATE,
+        buffer: sys::gss_buffer_desc {
+            length: 0,
+            value: ptr::null_mut(),
+        },
+    };
+    let mut iov = [
+        part(sys::GSS_IOV_BUFFER_TYPE_HEADER),
+        sys::gss_iov_buffer_desc {
+            type_: sys::GSS_IOV_BUFFER_TYPE_DATA,
+            buffer: sys::gss_buffer_desc {
+                length: data.len(),
+                value: data.as_mut_ptr().cast(),
+            },
+        },
+        part(sys::GSS_IOV_BUFFER_TYPE_PADDING),
+        part(sys::GSS_IOV_BUFFER_TYPE_TRAILER),
+    ];
+    let (mut conf, mut qop) = (0, 0);
+    // SAFETY: established contexts; the data buffer is the caller's for the call; the
+    // library's allocations are released by gss_release_iov_buffer.
+    unsafe {
+        let m = sys::gss_wrap_iov(&mut minor, i, 1, 0, &mut conf, iov.as_mut_ptr(), 4);
+        assert!(!sys::GSS_ERROR(m) && conf != 0);
+        let m = sys::gss_unwrap_iov(&mut minor, a, &mut conf, &mut qop, iov.as_mut_ptr(), 4);
+        assert!(!sys::GSS_ERROR(m) && conf != 0);
+        black_box(qop);
+        sys::gss_release_iov_buffer(&mut minor, iov.as_mut_ptr(), 4);
     }
 }
 
@@ -306,7 +364,8 @@ fn gssapi_handshake(target: &Name, mech: &Mechanism) {
 fn raw_pair() -> (raw::SecContext, raw::SecContext) {
     let target =
         rname::import_name(b"host@localhost", Some(&raw::name_type::HOSTBASED_SERVICE)).unwrap();
-    let flags = Flags::MUTUAL | Flags::CONF | Flags::INTEG;
+    // The gssapi crate's default flags (SEQUENCE makes the library check each token's order).
+    let flags = Flags::MUTUAL | Flags::SEQUENCE;
     let (mut i, mut a) = (raw::SecContext::new(), raw::SecContext::new());
     let first = rctx::init_sec_context(
         None,
@@ -336,9 +395,9 @@ fn raw_pair() -> (raw::SecContext, raw::SecContext) {
 
 fn gssapi_pair() -> (SecurityContext, SecurityContext) {
     let target = Name::hostbased_service("host@localhost").unwrap();
+    // The crate's default flags, as an application gets them.
     let mut c = SecurityContext::initiator(&target)
         .mech(&Mechanism::KERBEROS)
-        .flags(Flags::MUTUAL | Flags::CONF | Flags::INTEG)
         .build();
     let mut s = SecurityContext::acceptor(None).build();
     let mut token = c.step(None).unwrap();
@@ -351,17 +410,27 @@ fn gssapi_pair() -> (SecurityContext, SecurityContext) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let cfg = if quick {
-        Config {
-            rounds: 1,
-            min_time: Duration::from_millis(20),
-        }
-    } else {
-        Config {
-            rounds: 5,
-            min_time: Duration::from_millis(300),
-        }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let counted = value("--iterations").map(|n| {
+        let tier = match value("--tier").as_deref() {
+            Some("direct") => 0,
+            Some("raw") => 1,
+            Some("gssapi") => 2,
+            _ => panic!("--iterations needs --tier direct|raw|gssapi"),
+        };
+        (n.parse().expect("--iterations N"), tier)
+    });
+    let cfg = Config {
+        rounds: if quick { 1 } else { 5 },
+        min_time: Duration::from_millis(if quick { 20 } else { 300 }),
+        counted,
     };
     let realm = gssapi_testrealm::Realm::new().expect("realm");
     for (k, v) in realm.env() {
@@ -500,35 +569,51 @@ fn main() {
             })),
         ],
     });
-    // The in-place (IOV) path against plain wrap+unwrap: "direct" here is the plain C
-    // gss_wrap/gss_unwrap pair, so the ratio is in-place speed over plain speed.
-    for n in [64 * 1024usize, 1024 * 1024] {
+    // The in-place (IOV) path against C's own in-place path (gss_wrap_iov/gss_unwrap_iov):
+    // like with like. Compare with the wrap+unwrap rows for what avoiding the copies buys.
+    for &n in &sizes {
+        let mut direct_buf = vec![0x42u8; n];
         let mut raw_buf = vec![0x42u8; n];
         let mut hl_buf = vec![0x42u8; n];
-        let plain = vec![0x42u8; n];
+        let label = match n {
+            n if n >= 1 << 20 => format!("in-place IOV {} MiB", n >> 20),
+            n if n >= 1024 => format!("in-place IOV {} KiB", n >> 10),
+            n => format!("in-place IOV {n} B"),
+        };
         workloads.push(Workload {
-            name: format!("in-place IOV {} KiB", n >> 10),
+            name: label,
             tiers: [
                 Some(Box::new(move || {
-                    direct_wrap_unwrap(direct_i, direct_a, &plain)
+                    direct_wrap_unwrap_iov(direct_i, direct_a, &mut direct_buf)
                 })),
                 Some(Box::new(move || {
                     // SAFETY: as above.
                     let (i, a) = unsafe { (&mut *ri2_ptr, &mut *ra2_ptr) };
                     let mut w = raw::ext::dce::wrap_in_place(i, &mut raw_buf, true, None).unwrap();
-                    raw::ext::dce::unwrap_parts_in_place(a, &mut w, &mut raw_buf).unwrap();
-                    black_box(raw_buf[0]);
+                    assert!(w.encrypted);
+                    let u = raw::ext::dce::unwrap_parts_in_place(a, &mut w, &mut raw_buf).unwrap();
+                    assert!(u.encrypted);
+                    black_box(u.qop);
                 })),
                 Some(Box::new(move || {
                     // SAFETY: as above.
                     let (c, s) = unsafe { (&mut *gi_ptr, &mut *ga_ptr) };
                     let mut w = c.wrap_in_place(&mut hl_buf, true).unwrap();
-                    black_box(s.unwrap_parts_in_place(&mut w, &mut hl_buf).unwrap());
+                    assert!(w.encrypted);
+                    assert!(s.unwrap_parts_in_place(&mut w, &mut hl_buf).unwrap());
                 })),
             ],
         });
     }
-    let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let mut filter = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--iterations" || a == "--tier" {
+            it.next();
+        } else if !a.starts_with("--") {
+            filter = Some(a.clone());
+        }
+    }
     run(&cfg, workloads, filter.as_deref());
     drop((ri, ra));
 }

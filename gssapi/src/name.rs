@@ -98,10 +98,11 @@ impl Name {
         &self.inner
     }
 
-    /// The text form and the name type, as the library displays them.
+    /// The text form and the name type, as the library displays them. Bytes that are not
+    /// UTF-8 become U+FFFD.
     pub fn display(&self) -> Result<(String, Option<Oid>)> {
         let d = name::display_name(&self.inner)?;
-        Ok((String::from_utf8_lossy(&d.name).into_owned(), d.name_type))
+        Ok((text(&d.name), d.name_type))
     }
 
     /// The name type the library reports.
@@ -131,8 +132,7 @@ impl Name {
 
     /// The name displayed in the syntax of another name type (RFC 6680).
     pub fn display_as(&self, name_type: &Oid) -> Result<String> {
-        let text = rfc6680::display_name_ext(&self.inner, name_type)?;
-        Ok(String::from_utf8_lossy(&text).into_owned())
+        Ok(text(&rfc6680::display_name_ext(&self.inner, name_type)?))
     }
 
     /// Whether this is a mechanism name (RFC 6680).
@@ -192,10 +192,36 @@ impl PartialEq for Name {
     }
 }
 
+/// The library's text as a `String`: one copy, checked by the fast UTF-8 validation (names
+/// are ASCII in practice); only bytes that are not UTF-8 take the lossy path (U+FFFD).
+fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// Writes the library's text straight into the formatter (no `String` in between), with
+/// U+FFFD for bytes that are not UTF-8, as [`Name::display`] gives them.
+fn write_text(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return f.write_str(s);
+    }
+    for chunk in bytes.utf8_chunks() {
+        f.write_str(chunk.valid())?;
+        if !chunk.invalid().is_empty() {
+            f.write_str("\u{FFFD}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The text form, as [`Name::display`] gives it, written directly (`to_string()` copies the
+/// library's text once).
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.display() {
-            Ok((text, _)) => f.write_str(&text),
+        match name::display_name(&self.inner) {
+            Ok(d) => write_text(f, &d.name),
             Err(_) => f.write_str("<undisplayable name>"),
         }
     }
@@ -203,7 +229,10 @@ impl fmt::Display for Name {
 
 impl fmt::Debug for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Name({:?})", self.to_string())
+        match name::display_name(&self.inner) {
+            Ok(d) => write!(f, "Name({:?})", text(&d.name)),
+            Err(_) => f.write_str("Name(<undisplayable name>)"),
+        }
     }
 }
 

@@ -22,7 +22,7 @@
 //! data buffer, a read-only buffer where the library would write, an empty context handle.
 
 use crate::buffer::{Buffer, desc_bytes, input};
-use crate::context::{SecContext, require};
+use crate::context::{InPlaceSizes, SecContext, require};
 use crate::error::{Error, Supplementary};
 use crate::message::{Unwrap, Wrap, unverified_on_heimdal};
 use crate::{Result, sys};
@@ -100,10 +100,102 @@ impl Memory {
 /// Buffers the library allocated are released with `gss_release_iov_buffer`; caller memory
 /// never is.
 pub struct Iov<'a> {
-    descs: Vec<sys::gss_iov_buffer_desc>,
+    descs: Slots<sys::gss_iov_buffer_desc>,
     /// Each buffer as pushed: its type with flags, and its memory.
-    pushed: Vec<(u32, Memory)>,
+    pushed: Slots<(u32, Memory)>,
+    /// The kinds pushed (bit `1 << type`), and those pushed as read-only memory: what
+    /// [`Iov::prepare`] checks, kept as buffers are pushed.
+    kinds: u32,
+    read_only_kinds: u32,
     _borrows: PhantomData<&'a mut [u8]>,
+}
+
+/// The bit of a buffer type in [`Iov::kinds`] (every type value is below 32).
+fn kind_bit(type_: u32) -> u32 {
+    1u32.checked_shl(sys::GSS_IOV_BUFFER_TYPE(type_))
+        .unwrap_or(0)
+}
+
+/// How many buffers an [`Iov`] holds without a heap allocation: header, data, padding and
+/// trailer, with room for a sign-only buffer and a stream.
+const INLINE: usize = 6;
+
+/// A list kept inline up to [`INLINE`] items, on the heap beyond (the common IOVs of four
+/// buffers cost no allocation).
+struct Slots<T: Blank> {
+    len: usize,
+    /// The items while `len <= INLINE`.
+    inline: [T; INLINE],
+    /// All the items once there are more (empty, with no allocation, before).
+    heap: Vec<T>,
+}
+
+/// The filler of unused inline slots (never read).
+trait Blank {
+    fn blank() -> Self;
+}
+
+impl Blank for sys::gss_iov_buffer_desc {
+    fn blank() -> Self {
+        descriptor(sys::GSS_IOV_BUFFER_TYPE_EMPTY, Memory::Empty)
+    }
+}
+
+impl Blank for (u32, Memory) {
+    fn blank() -> Self {
+        (sys::GSS_IOV_BUFFER_TYPE_EMPTY, Memory::Empty)
+    }
+}
+
+impl<T: Blank> Slots<T> {
+    fn new() -> Slots<T> {
+        Slots {
+            len: 0,
+            inline: std::array::from_fn(|_| T::blank()),
+            heap: Vec::new(),
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, item: T) {
+        if self.len < INLINE {
+            self.inline[self.len] = item;
+        } else {
+            if self.len == INLINE {
+                self.heap.reserve(INLINE * 2);
+                let moved = self
+                    .inline
+                    .iter_mut()
+                    .map(|x| std::mem::replace(x, T::blank()));
+                self.heap.extend(moved);
+            }
+            self.heap.push(item);
+        }
+        self.len += 1;
+    }
+}
+
+impl<T: Blank> std::ops::Deref for Slots<T> {
+    type Target = [T];
+    #[inline(always)]
+    fn deref(&self) -> &[T] {
+        if self.len <= INLINE {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
+}
+
+impl<T: Blank> std::ops::DerefMut for Slots<T> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [T] {
+        if self.len <= INLINE {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.heap
+        }
+    }
 }
 
 // SAFETY: the descriptors point into memory borrowed for 'a (which the borrow checker keeps
@@ -120,25 +212,38 @@ impl<'a> Iov<'a> {
     /// An empty list.
     pub fn new() -> Iov<'a> {
         Iov {
-            descs: Vec::new(),
-            pushed: Vec::new(),
+            descs: Slots::new(),
+            pushed: Slots::new(),
+            kinds: 0,
+            read_only_kinds: 0,
             _borrows: PhantomData,
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, kind: IovBufferType, memory: Memory) {
         let flags = if memory == Memory::Allocate {
             sys::GSS_IOV_BUFFER_FLAG_ALLOCATE
         } else {
             0
         };
-        let type_ = u32::from(kind) | flags;
+        self.push_raw(u32::from(kind) | flags, memory);
+    }
+
+    /// Adds a buffer of `type_` (with its flags) and `memory`, keeping the kind masks.
+    #[inline(always)]
+    fn push_raw(&mut self, type_: u32, memory: Memory) {
         self.descs.push(descriptor(type_, memory));
         self.pushed.push((type_, memory));
+        self.kinds |= kind_bit(type_);
+        if matches!(memory, Memory::ReadOnly(..)) {
+            self.read_only_kinds |= kind_bit(type_);
+        }
     }
 
     /// Adds caller memory the library may rewrite in place: data to wrap or unwrap, a stream
     /// to unwrap, or a header/padding/trailer sized with [`wrap_iov_length`].
+    #[inline(always)]
     pub fn push_mut(&mut self, kind: IovBufferType, buf: &'a mut [u8]) -> &mut Self {
         self.push(kind, Memory::Writable(buf.as_mut_ptr(), buf.len()));
         self
@@ -146,6 +251,7 @@ impl<'a> Iov<'a> {
 
     /// Adds caller memory the library only reads: associated data ([`IovBufferType::SignOnly`])
     /// or the data of a MIC.
+    #[inline(always)]
     pub fn push_ref(&mut self, kind: IovBufferType, buf: &'a [u8]) -> &mut Self {
         self.push(kind, Memory::ReadOnly(buf.as_ptr(), buf.len()));
         self
@@ -153,6 +259,7 @@ impl<'a> Iov<'a> {
 
     /// Adds a buffer the library allocates (header, padding, trailer, MIC token, or the data of
     /// a stream unwrap), released on drop or when the `Iov` is used again.
+    #[inline(always)]
     pub fn push_alloc(&mut self, kind: IovBufferType) -> &mut Self {
         self.push(kind, Memory::Allocate);
         self
@@ -161,6 +268,7 @@ impl<'a> Iov<'a> {
     /// Adds a buffer with no memory: the data buffer of a stream unwrap, which the library
     /// points into the stream, or a header/padding/trailer placeholder for
     /// [`wrap_iov_length`] (a call that writes such a buffer fails: it has no memory).
+    #[inline(always)]
     pub fn push_empty(&mut self, kind: IovBufferType) -> &mut Self {
         self.push(kind, Memory::Empty);
         self
@@ -221,23 +329,23 @@ impl<'a> Iov<'a> {
         written: &[IovBufferType],
         needs_data: bool,
     ) -> Result<()> {
-        if needs_data && self.position(IovBufferType::Data).is_none() {
+        // The kinds as pushed (the library never changes a buffer's type), kept by `push_raw`.
+        let written = written
+            .iter()
+            .fold(0, |mask, k| mask | kind_bit(u32::from(*k)));
+        if needs_data && self.kinds & kind_bit(sys::GSS_IOV_BUFFER_TYPE_DATA) == 0 {
             return Err(Error::invalid_input(function, "the IOV has no data buffer"));
         }
-        for (i, (_, memory)) in self.pushed.iter().enumerate() {
-            if matches!(memory, Memory::ReadOnly(..))
-                && self.kind(i).is_some_and(|k| written.contains(&k))
-            {
-                return Err(Error::invalid_input(
-                    function,
-                    "a read-only IOV buffer is of a type the library writes",
-                ));
-            }
+        if self.read_only_kinds & written != 0 {
+            return Err(Error::invalid_input(
+                function,
+                "a read-only IOV buffer is of a type the library writes",
+            ));
         }
         i32::try_from(self.descs.len())
             .map_err(|_| Error::invalid_input(function, "too many IOV buffers"))?;
         self.release_allocations();
-        for (desc, &(type_, memory)) in self.descs.iter_mut().zip(&self.pushed) {
+        for (desc, &(type_, memory)) in self.descs.iter_mut().zip(self.pushed.iter()) {
             *desc = descriptor(type_, memory);
         }
         Ok(())
@@ -247,15 +355,16 @@ impl<'a> Iov<'a> {
     /// or inside caller memory pushed into this list; resets any other to empty and reports
     /// it as an error (the library pointed a buffer at memory nobody lent it).
     pub(crate) fn settle(&mut self, function: &'static str) -> Result<()> {
-        let regions: Vec<(usize, usize)> =
-            self.pushed.iter().filter_map(|(_, m)| m.region()).collect();
         let mut stray = false;
-        for desc in &mut self.descs {
+        let pushed = &self.pushed;
+        for (desc, &(_, own)) in self.descs.iter_mut().zip(pushed.iter()) {
             let allocated = desc.type_ & sys::GSS_IOV_BUFFER_FLAG_ALLOCATED != 0;
             let (start, len) = (desc.buffer.value as usize, desc.buffer.length);
-            let inside = regions
-                .iter()
-                .any(|&(r, rlen)| start >= r && len <= rlen && start - r <= rlen - len);
+            let within =
+                |(r, rlen): (usize, usize)| start >= r && len <= rlen && start - r <= rlen - len;
+            // Its own memory first (where the library leaves it), then any other pushed.
+            let inside = own.region().is_some_and(within)
+                || pushed.iter().filter_map(|(_, m)| m.region()).any(within);
             if !(allocated || len == 0 || inside) {
                 desc.buffer = sys::gss_buffer_desc {
                     length: 0,
@@ -280,22 +389,24 @@ impl<'a> Iov<'a> {
     /// empty ones (nothing is allocated), so the library can only write lengths into the copy.
     pub(crate) fn for_lengths(&self) -> Iov<'a> {
         let mut copy = Iov::new();
-        for &(type_, memory) in &self.pushed {
+        for &(type_, memory) in self.pushed.iter() {
             let memory = if memory == Memory::Allocate {
                 Memory::Empty
             } else {
                 memory
             };
-            let type_ = type_ & !sys::GSS_IOV_BUFFER_FLAG_ALLOCATE;
-            copy.descs.push(descriptor(type_, memory));
-            copy.pushed.push((type_, memory));
+            copy.push_raw(type_ & !sys::GSS_IOV_BUFFER_FLAG_ALLOCATE, memory);
         }
         copy
     }
 
     /// Releases the buffers the library allocated (each flagged ALLOCATED), once.
     fn release_allocations(&mut self) {
-        if (0..self.len()).any(|i| self.is_allocated(i)) {
+        if self
+            .descs
+            .iter()
+            .any(|d| d.type_ & sys::GSS_IOV_BUFFER_FLAG_ALLOCATED != 0)
+        {
             release(self);
         }
     }
@@ -303,7 +414,7 @@ impl<'a> Iov<'a> {
     /// Zeroes the caller's data and stream buffers. After a failed unwrap they may hold
     /// plaintext that was decrypted but never verified (MIT decrypts before it checks).
     fn wipe_unverified(&mut self) {
-        for (type_, memory) in &self.pushed {
+        for (type_, memory) in self.pushed.iter() {
             let kind = IovBufferType::try_from(sys::GSS_IOV_BUFFER_TYPE(*type_)).ok();
             if let (Memory::Writable(ptr, len), Some(IovBufferType::Data | IovBufferType::Stream)) =
                 (*memory, kind)
@@ -766,44 +877,134 @@ impl InPlaceWrap {
 /// Protects `data` where it is: no copy of the payload. The wrap token is
 /// `header || data || padding || trailer`, which `message::unwrap` and [`unwrap_in_place`]
 /// accept.
+///
+/// The header, padding and trailer are sized with `gss_wrap_iov_length`, and the sizes are
+/// kept in the context for later calls with the same `confidential` and `qop` when they do not
+/// depend on the data length. Whether they do is asked, not assumed: the first call sizes the
+/// data and the data one byte shorter, and keeps the sizes only if both answers are equal
+/// and ask for no padding. In RFC 4121 tokens (MIT 1.20 and Heimdal 7.8 alike) the padding
+/// buffer is always empty and the extra count (EC) goes into the trailer: it is constant for
+/// the CTS enctypes (no padding, or one block in DCE style) and otherwise changes with every
+/// byte of data, so two lengths one byte apart tell the cases apart. RFC 1964 tokens always
+/// ask for padding and are sized on every call. A wrap that fails with cached sizes forgets
+/// them. The library checks the buffers it is given either way (it fails on too small a
+/// buffer, never writes past one), and the parts are cut to the lengths it reports.
 pub fn wrap_in_place(
     context: &mut SecContext,
     data: &mut [u8],
     confidential: bool,
     qop: Option<u32>,
 ) -> Result<InPlaceWrap> {
-    let data_len = data.len();
-    let (header_len, padding_len, trailer_len) = {
-        let mut sizing = Iov::new();
-        sizing
-            .push_empty(IovBufferType::Header)
-            .push_mut(IovBufferType::Data, &mut *data)
-            .push_empty(IovBufferType::Padding)
-            .push_empty(IovBufferType::Trailer);
-        let lengths = wrap_iov_length(context, &sizing, confidential, qop)?;
-        (lengths.lengths[0], lengths.lengths[2], lengths.lengths[3])
+    let qop_value = qop.unwrap_or(sys::GSS_C_QOP_DEFAULT);
+    let cached = context
+        .in_place_sizes
+        .filter(|c| c.confidential == confidential && c.qop == qop_value);
+    let (header_len, padding_len, trailer_len) = match cached {
+        Some(c) => (c.header, 0, c.trailer),
+        None => {
+            let sizes = in_place_lengths(context, data, confidential, qop)?;
+            let constant = sizes.1 == 0
+                && !data.is_empty()
+                && in_place_lengths(context, &mut data[1..], confidential, qop)? == sizes;
+            if constant {
+                context.in_place_sizes = Some(InPlaceSizes {
+                    confidential,
+                    qop: qop_value,
+                    header: sizes.0,
+                    trailer: sizes.2,
+                });
+            }
+            sizes
+        }
     };
-    let mut header = vec![0u8; header_len];
-    let mut padding = vec![0u8; padding_len];
-    let mut trailer = vec![0u8; trailer_len];
-    let (encrypted, padding_used) = {
+    let mut header = zeroed(header_len);
+    let mut padding = zeroed(padding_len);
+    let mut trailer = zeroed(trailer_len);
+    let wrapped = {
         let mut iov = Iov::new();
         iov.push_mut(IovBufferType::Header, &mut header)
             .push_mut(IovBufferType::Data, &mut *data)
             .push_mut(IovBufferType::Padding, &mut padding)
             .push_mut(IovBufferType::Trailer, &mut trailer);
-        let encrypted = wrap_iov(context, &mut iov, confidential, qop)?;
-        (encrypted, iov.buffer_len(2))
+        wrap_iov(context, &mut iov, confidential, qop).map(|encrypted| {
+            (
+                encrypted,
+                iov.buffer_len(0),
+                iov.buffer_len(2),
+                iov.buffer_len(3),
+            )
+        })
     };
-    // The library may report a shorter padding than it sized for.
+    let (encrypted, header_used, padding_used, trailer_used) = match wrapped {
+        Ok(w) => w,
+        Err(e) => {
+            if cached.is_some() {
+                context.in_place_sizes = None;
+            }
+            return Err(e);
+        }
+    };
+    // The library may report shorter parts than it was given (never longer: `Iov::settle`
+    // keeps only descriptors inside the memory pushed for them).
+    header.truncate(header_used);
     padding.truncate(padding_used);
-    debug_assert_eq!(data.len(), data_len);
+    trailer.truncate(trailer_used);
     Ok(InPlaceWrap {
         header,
         padding,
         trailer,
         encrypted,
     })
+}
+
+/// `n` zero bytes. `vec![0; n]` asks for zeroed memory, which glibc serves from `calloc`'s slow
+/// path (no thread cache); for the few dozen bytes of a header or trailer, `malloc` and a
+/// small `memset` are cheaper.
+#[allow(
+    clippy::slow_vector_initialization,
+    reason = "measured: calloc's path costs more than malloc and memset here"
+)]
+fn zeroed(n: usize) -> Vec<u8> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, 0);
+    v
+}
+
+/// `gss_wrap_iov_length` for a header/data/padding/trailer IOV over `data`: the header,
+/// padding and trailer lengths. (The sizing IOV has no ALLOCATE buffers, so it is its own
+/// [`Iov::for_lengths`] copy; it is dropped after the call.)
+fn in_place_lengths(
+    context: &mut SecContext,
+    data: &mut [u8],
+    confidential: bool,
+    qop: Option<u32>,
+) -> Result<(usize, usize, usize)> {
+    require("gss_wrap_iov_length", context)?;
+    let mut sizing = Iov::new();
+    sizing
+        .push_empty(IovBufferType::Header)
+        .push_mut(IovBufferType::Data, data)
+        .push_empty(IovBufferType::Padding)
+        .push_empty(IovBufferType::Trailer);
+    sizing.prepare("gss_wrap_iov_length", &[], true)?;
+    #[cfg(gss_has = "dce")]
+    {
+        wrap_call(
+            "gss_wrap_iov_length",
+            sys::gss_wrap_iov_length,
+            context,
+            &mut sizing,
+            confidential,
+            qop,
+        )?;
+        Ok((
+            sizing.buffer_len(0),
+            sizing.buffer_len(2),
+            sizing.buffer_len(3),
+        ))
+    }
+    #[cfg(not(gss_has = "dce"))]
+    unavailable!("gss_wrap_iov_length", context, sizing, confidential, qop)
 }
 
 /// Unwraps, in place, a token kept in the parts [`wrap_in_place`] made (header, data,

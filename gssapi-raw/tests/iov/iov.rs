@@ -466,3 +466,78 @@ pub(crate) fn reused_list_releases_and_reallocates() -> TestResult {
     }
     Ok(())
 }
+
+/// `wrap_in_place` keeps the sizes the length call gave (when no padding is asked) for later
+/// calls: every length and both protections must still give exactly the sizes the length call
+/// gives for them, and tokens the peer's plain unwrap accepts.
+pub(crate) fn in_place_sizes_follow_length_and_protection() -> TestResult {
+    let mut e = ctx()?;
+    for round in 0..3 {
+        for confidential in [true, false, true] {
+            for len in [0usize, 1, 15, 16, 17, 1000, 65_537] {
+                let original: Vec<u8> = (0..len).map(|i| (i * 7 + round) as u8).collect();
+                let mut data = original.clone();
+                let expected = {
+                    let mut sizing = Iov::new();
+                    sizing
+                        .push_empty(T::Header)
+                        .push_mut(T::Data, &mut data)
+                        .push_empty(T::Padding)
+                        .push_empty(T::Trailer);
+                    dce::wrap_iov_length(&mut e.initiator, &sizing, confidential, None)
+                        .map_err(fail)?
+                };
+                let parts = dce::wrap_in_place(&mut e.initiator, &mut data, confidential, None)
+                    .map_err(fail)?;
+                check!(parts.encrypted == confidential);
+                check!(
+                    parts.header.len() == expected.of(T::Header)
+                        && parts.padding.len() <= expected.of(T::Padding)
+                        && parts.trailer.len() == expected.of(T::Trailer),
+                    "len {len} conf {confidential}: {parts:?} vs {expected:?}"
+                );
+                let token = parts.to_token(&data);
+                let plain = message::unwrap(&mut e.acceptor, &token).map_err(fail)?;
+                check!(plain.encrypted == confidential && *plain.message == *original);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// More buffers than an `Iov` keeps inline (six): the list moves to the heap and still works.
+pub(crate) fn lists_longer_than_the_inline_slots() -> TestResult {
+    let mut e = ctx()?;
+    let assoc: Vec<Vec<u8>> = (0..4).map(|i| vec![i as u8; 10 + i]).collect();
+    let original = vec![0x33u8; 100];
+    let mut data = original.clone();
+    let mut iov = Iov::new();
+    iov.push_alloc(T::Header);
+    for a in &assoc {
+        iov.push_ref(T::SignOnly, a);
+    }
+    iov.push_mut(T::Data, &mut data)
+        .push_alloc(T::Padding)
+        .push_alloc(T::Trailer);
+    check!(iov.len() == 8 && iov.kind(5) == Some(T::Data), "{iov:?}");
+    let encrypted = dce::wrap_iov(&mut e.initiator, &mut iov, true, None).map_err(fail)?;
+    check!(encrypted && iov.is_allocated(0), "{iov:?}");
+    let header = iov.bytes(0).to_vec();
+    let padding = iov.bytes(6).to_vec();
+    let trailer = iov.bytes(7).to_vec();
+    drop(iov);
+    let (mut h, mut p, mut t) = (header, padding, trailer);
+    let mut iov = Iov::new();
+    iov.push_mut(T::Header, &mut h);
+    for a in &assoc {
+        iov.push_ref(T::SignOnly, a);
+    }
+    iov.push_mut(T::Data, &mut data)
+        .push_mut(T::Padding, &mut p)
+        .push_mut(T::Trailer, &mut t);
+    let info = dce::unwrap_iov(&mut e.acceptor, &mut iov).map_err(fail)?;
+    check!(info.encrypted);
+    drop(iov);
+    check!(data == original);
+    Ok(())
+}

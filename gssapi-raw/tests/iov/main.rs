@@ -19,6 +19,8 @@ fn main() {
         iov::failed_unwraps_leave_no_unverified_plaintext,
         iov::length_call_then_wrap_on_the_same_list,
         iov::reused_list_releases_and_reallocates,
+        iov::in_place_sizes_follow_length_and_protection,
+        iov::lists_longer_than_the_inline_slots,
     ];
     common::run(tests, |_| {});
 }
