@@ -5,6 +5,7 @@
 //!
 //! `cargo bench -p gssapi --bench tiers` (full) or `... -- --quick` (a smoke run for CI).
 
+use gssapi::Protection;
 use gssapi::raw::{self, context as rctx, message as rmsg, name as rname};
 use gssapi::{Flags, Mechanism, Name, SecurityContext};
 use gssapi_sys as sys;
@@ -598,7 +599,7 @@ fn main() {
                 Some(Box::new(move || {
                     // SAFETY: as above.
                     let (c, s) = unsafe { (&mut *gi_ptr, &mut *ga_ptr) };
-                    let mut w = c.wrap_in_place(&mut hl_buf, true).unwrap();
+                    let mut w = c.wrap_in_place(&mut hl_buf, Protection::Encrypt).unwrap();
                     assert!(w.encrypted);
                     assert!(s.unwrap_parts_in_place(&mut w, &mut hl_buf).unwrap());
                 })),

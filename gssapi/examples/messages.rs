@@ -3,6 +3,7 @@
 //!
 //! `cargo run -p gssapi --example messages`.
 
+use gssapi::Protection;
 use gssapi::{Error, Flags, Name, SecurityContext};
 use gssapi_testrealm::Realm;
 
@@ -25,7 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("alice and bob share a context ({})", alice.mech()?);
 
-    let signed = alice.wrap(b"readable by anyone, tamper-evident", false)?;
+    let signed = alice.wrap(b"readable by anyone, tamper-evident", Protection::Sign)?;
     let opened = bob.unwrap(&signed.message)?;
     println!(
         "wrap without encryption: {} bytes, encrypted={}; bob reads {:?} (encrypted={})",
@@ -43,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // decrypt() insists on confidentiality: a signed-only message is refused.
-    let signed = alice.wrap(b"not secret", false)?;
+    let signed = alice.wrap(b"not secret", Protection::Sign)?;
     match bob.decrypt(&signed.message) {
         Err(e @ Error::NotEncrypted { .. }) => println!("decrypt of a signed-only message: {e}"),
         other => println!("unexpected: {other:?}"),
@@ -60,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(()) => println!("unexpected: a MIC over other bytes verified"),
     }
 
-    let limit = alice.wrap_size_limit(1400, true)?;
+    let limit = alice.wrap_size_limit(1400, Protection::Encrypt)?;
     println!("the largest message that encrypts into a 1400-byte packet: {limit} bytes");
 
     let once = alice.encrypt(b"pay 10 EUR")?;

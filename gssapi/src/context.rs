@@ -476,10 +476,16 @@ impl SecurityContext {
         Ok(self.established("delegated_credentials")?.delegated.clone())
     }
 
-    /// Wraps a message, encrypted when `encrypt` and the context allows it; check
-    /// [`Wrap::encrypted`], or use [`encrypt`](SecurityContext::encrypt) to insist.
-    pub fn wrap(&mut self, message: &[u8], encrypt: bool) -> Result<Wrap> {
-        Ok(message::wrap(self.ready("wrap")?, message, encrypt, None)?)
+    /// Wraps a message (python-gssapi: `wrap(message, encrypt)`): signed, and encrypted with
+    /// [`Protection::Encrypt`] when the context allows it; check [`Wrap::encrypted`], or use
+    /// [`encrypt`](SecurityContext::encrypt) to insist.
+    pub fn wrap(&mut self, message: &[u8], protection: Protection) -> Result<Wrap> {
+        Ok(message::wrap(
+            self.ready("wrap")?,
+            message,
+            protection.confidential(),
+            None,
+        )?)
     }
 
     /// Unwraps a message. A token out of sequence (replayed, too old, early or late) is an
@@ -502,7 +508,7 @@ impl SecurityContext {
 
     /// Encrypts a message; an error if the context cannot apply confidentiality.
     pub fn encrypt(&mut self, message: &[u8]) -> Result<Buffer> {
-        let w = self.wrap(message, true)?;
+        let w = self.wrap(message, Protection::Encrypt)?;
         if !w.encrypted {
             return Err(Error::NotEncrypted {
                 operation: "encrypt",
@@ -536,13 +542,14 @@ impl SecurityContext {
         sequenced("verify_mic", message::verify_mic(ctx, message, mic)).map(|_| ())
     }
 
-    /// The largest message whose wrap token fits in `max_token_size` bytes.
+    /// The largest message whose wrap token, with `protection`, fits in `max_token_size`
+    /// bytes.
     #[doc(alias = "get_wrap_size_limit")]
-    pub fn wrap_size_limit(&self, max_token_size: u32, encrypt: bool) -> Result<u32> {
+    pub fn wrap_size_limit(&self, max_token_size: u32, protection: Protection) -> Result<u32> {
         self.established("wrap_size_limit")?;
         Ok(message::wrap_size_limit(
             &self.raw,
-            encrypt,
+            protection.confidential(),
             None,
             max_token_size,
         )?)
@@ -631,11 +638,15 @@ impl SecurityContext {
     /// Encrypts (or signs) `data` where it is, for bulk data: no copy of the payload. Send
     /// `header || data || padding || trailer` (or [`InPlaceWrap::to_token`]); the peer can
     /// `unwrap` it like any wrap token.
-    pub fn wrap_in_place(&mut self, data: &mut [u8], encrypt: bool) -> Result<InPlaceWrap> {
+    pub fn wrap_in_place(
+        &mut self,
+        data: &mut [u8],
+        protection: Protection,
+    ) -> Result<InPlaceWrap> {
         Ok(dce::wrap_in_place(
             self.ready("wrap_in_place")?,
             data,
-            encrypt,
+            protection.confidential(),
             None,
         )?)
     }
@@ -722,4 +733,20 @@ fn sequenced<T>(operation: &'static str, result: gssapi_raw::Result<T>) -> Resul
             Error::Gss(err)
         }
     })
+}
+
+/// What [`SecurityContext::wrap`] applies: python-gssapi's `encrypt=True` or `encrypt=False`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protection {
+    /// Encrypt and sign (confidentiality and integrity), when the context allows it: check
+    /// `encrypted` in the result, or use [`SecurityContext::encrypt`] to insist.
+    Encrypt,
+    /// Sign only (integrity): the message stays readable.
+    Sign,
+}
+
+impl Protection {
+    fn confidential(self) -> bool {
+        self == Protection::Encrypt
+    }
 }

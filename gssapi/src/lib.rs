@@ -59,8 +59,8 @@ mod sealed;
 
 pub use ccache::TemporaryCcache;
 pub use context::{
-    AcceptorBuilder, InPlaceWrap, InitiatorBuilder, SecurityContext, SessionKey, Unwrap, VerifyMic,
-    Wrap,
+    AcceptorBuilder, InPlaceWrap, InitiatorBuilder, Protection, SecurityContext, SessionKey,
+    Unwrap, VerifyMic, Wrap,
 };
 pub use credentials::{
     AddCredentials, CredStore, CredUsage, Credentials, CredentialsBuilder, CredentialsInfo,

@@ -1,6 +1,7 @@
 //! The API as an application uses it.
 
 use crate::{TestResult, check, fail, handshake, realm};
+use gssapi::Protection;
 use gssapi::{
     AddressType, ChannelBindings, CredUsage, Credentials, Error, ErrorKind, Flags, Krb5Error,
     Mechanism, Name, NameType, SecurityContext,
@@ -177,7 +178,7 @@ pub(crate) fn messages_both_ways() -> TestResult {
     let (mut c, mut s, _) = handshake(None, flags(), None).map_err(fail)?;
     let sealed = c.encrypt(b"secret").map_err(fail)?;
     check!(&*s.decrypt(&sealed).map_err(fail)? == b"secret");
-    let signed = s.wrap(b"public", false).map_err(fail)?;
+    let signed = s.wrap(b"public", Protection::Sign).map_err(fail)?;
     check!(!signed.encrypted);
     let opened = c.unwrap(&signed.message).map_err(fail)?;
     check!(&*opened.message == b"public" && !opened.encrypted);
@@ -187,7 +188,7 @@ pub(crate) fn messages_both_ways() -> TestResult {
         .verify_mic(b"n", &c.get_mic(b"m").map_err(fail)?)
         .unwrap_err();
     check!(err.is(ErrorKind::BadMic), "{err:?}");
-    let limit = c.wrap_size_limit(1024, true).map_err(fail)?;
+    let limit = c.wrap_size_limit(1024, Protection::Encrypt).map_err(fail)?;
     check!(limit > 900 && limit < 1024, "{limit}");
     check!(c.encrypt(&vec![0; limit as usize]).map_err(fail)?.len() <= 1024);
     Ok(())

@@ -1,6 +1,7 @@
 //! The parts of the high-level API that rest on extensions.
 
 use crate::{TestResult, check, fail, handshake, heimdal, realm};
+use gssapi::Protection;
 use gssapi::raw::ext::{self, rfc5587::mech_attr};
 use gssapi::{
     CredStore, CredUsage, Credentials, ErrorKind, Flags, Mechanism, Name, NameType,
@@ -205,7 +206,9 @@ pub(crate) fn session_key_and_in_place() -> TestResult {
     check!(a.key == b.key && !a.key.is_empty());
     let original: Vec<u8> = (0..65536u32).map(|i| i as u8).collect();
     let mut data = original.clone();
-    let wrapped = c.wrap_in_place(&mut data, true).map_err(fail)?;
+    let wrapped = c
+        .wrap_in_place(&mut data, Protection::Encrypt)
+        .map_err(fail)?;
     check!(wrapped.encrypted && data != original);
     let mut token = wrapped.to_token(&data);
     let kept = token.clone();
@@ -222,7 +225,7 @@ pub(crate) fn session_key_and_in_place() -> TestResult {
     check!(fresh.session_key().unwrap_err().is_misuse());
     check!(
         fresh
-            .wrap_in_place(&mut [0u8; 4], true)
+            .wrap_in_place(&mut [0u8; 4], Protection::Encrypt)
             .unwrap_err()
             .is_misuse()
     );
@@ -272,7 +275,9 @@ pub(crate) fn remaining_api() -> TestResult {
     // In place, in parts: header, data, padding and trailer kept apart, nothing copied.
     let original = vec![9u8; 4096];
     let mut data = original.clone();
-    let mut parts = c.wrap_in_place(&mut data, true).map_err(fail)?;
+    let mut parts = c
+        .wrap_in_place(&mut data, Protection::Encrypt)
+        .map_err(fail)?;
     check!(
         s.unwrap_parts_in_place(&mut parts, &mut data)
             .map_err(fail)?

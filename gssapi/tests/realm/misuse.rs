@@ -1,6 +1,7 @@
 //! Calls that make no sense in the context's state fail clearly, before any library call.
 
 use crate::{TestResult, check, fail, handshake};
+use gssapi::Protection;
 use gssapi::{Error, Flags, Name, SecurityContext};
 
 fn flags() -> Flags {
@@ -30,13 +31,13 @@ pub(crate) fn calls_before_completion() -> TestResult {
         check!(err.to_string().contains("not established"), "{err}");
         Ok(())
     };
-    check_state(c.wrap(b"x", true).map(drop))?;
+    check_state(c.wrap(b"x", Protection::Encrypt).map(drop))?;
     check_state(c.encrypt(b"x").map(drop))?;
     check_state(c.get_mic(b"x").map(drop))?;
     check_state(c.flags().map(drop))?;
     check_state(c.mech().map(drop))?;
     check_state(c.initiator_name().map(drop))?;
-    check_state(c.wrap_size_limit(100, true).map(drop))?;
+    check_state(c.wrap_size_limit(100, Protection::Encrypt).map(drop))?;
     check_state(c.export().map(drop))?;
     // Half-way through, the same.
     c.step(None).map_err(fail)?;
@@ -64,7 +65,7 @@ pub(crate) fn initiator_without_reply() -> TestResult {
 
 pub(crate) fn decrypt_of_signed_only_message() -> TestResult {
     let (mut c, mut s, _) = handshake(None, flags(), None).map_err(fail)?;
-    let signed = c.wrap(b"only signed", false).map_err(fail)?;
+    let signed = c.wrap(b"only signed", Protection::Sign).map_err(fail)?;
     let err = s.decrypt(&signed.message).unwrap_err();
     check!(
         matches!(
