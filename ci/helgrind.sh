@@ -20,16 +20,7 @@ test_binary() {
     env=(GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR="${HEIMDAL_TARGET_DIR:-target/heimdal}")
   fi
   env "${env[@]}" cargo test -p gssapi-raw --test ext --no-run --message-format=json 2>/dev/null \
-    | python3 -c '
-import json, sys
-for line in sys.stdin:
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "ext":
-        print(m["executable"])
-'
+    | python3 ci/test-executables.py ext
 }
 
 impls=("$@")

@@ -21,16 +21,7 @@ esac
 # Build the test binaries and list them (cargo's JSON messages name each executable): all of
 # gssapi-raw's, and gssapi's realm and interop suites.
 mapfile -t bins < <(cargo test -p gssapi-raw -p gssapi --no-run --message-format=json 2>/dev/null \
-  | python3 -c '
-import json, sys
-for line in sys.stdin:
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
-        print(m["executable"])
-')
+  | python3 ci/test-executables.py)
 
 [ ${#bins[@]} -gt 0 ] || { echo "no test binaries found" >&2; exit 1; }
 

@@ -9,12 +9,15 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(imported) = name::import_name(data, Some(&name_type::EXPORT)) {
-        drop(name::display_name(&imported));
+        // A name the library imported, it can display.
+        name::display_name(&imported).expect("an imported name does not display");
         if let Ok(exported) = name::export_name(&imported) {
             // What the library exports must pass gssapi-raw's check on the way back in (the
             // library itself may still refuse it: MIT cannot re-import some IAKERB exports).
             match name::import_name(&exported, Some(&name_type::EXPORT)) {
-                Ok(again) => drop(name::compare_name(&again, &imported)),
+                Ok(again) => {
+                    name::compare_name(&again, &imported).expect("the names do not compare");
+                }
                 Err(err) => assert_ne!(
                     err.origin(),
                     gssapi_raw::Origin::Input,

@@ -11,8 +11,13 @@ fuzz_target!(|data: &[u8]| {
         let consumed = &rest[..rest.len() - after.len()];
         assert_eq!(oid.to_tagged_der(), consumed, "not a round trip");
         assert_eq!(Oid::from_tagged_der(consumed).ok().as_ref(), Some(&oid));
-        // Display and the arcs are total on anything that parsed.
-        let _shown = oid.to_string();
+        // The arcs, where they fit in u64, rebuild the same OID (up to the minimal encoding),
+        // and the dotted text parses back to it.
+        if let Some(arcs) = oid.arcs() {
+            let rebuilt = Oid::from_int_seq(&arcs).expect("arcs from a parsed OID");
+            assert_eq!(rebuilt.arcs().as_ref(), Some(&arcs));
+            assert_eq!(oid.to_string().parse::<Oid>().ok(), Some(rebuilt));
+        }
         rest = after;
     }
 });

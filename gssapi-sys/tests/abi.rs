@@ -429,7 +429,7 @@ fn constants_oids_and_layouts_match_the_c_headers() {
     let run = Command::new(&exe).output().expect("run the C probe");
     assert!(run.status.success());
     let text = String::from_utf8(run.stdout).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::remove_dir_all(&dir).expect("remove the probe's temporary directory");
 
     let c: BTreeMap<String, String> = text
         .lines()
@@ -864,7 +864,7 @@ fn check_c(checks: &[Check]) -> Vec<Verdict> {
         .env("LC_ALL", "C")
         .output()
         .expect("run the C compiler");
-    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::remove_dir_all(&dir).expect("remove the probe's temporary directory");
     let stderr = String::from_utf8_lossy(&out.stderr);
 
     let mut errors: BTreeMap<usize, Vec<String>> = BTreeMap::new();
@@ -968,7 +968,7 @@ fn c_declared_types(names: &[&str]) -> BTreeMap<String, String> {
         .env("LC_ALL", "C")
         .output()
         .expect("run the C compiler");
-    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::remove_dir_all(&dir).expect("remove the probe's temporary directory");
     let prefix = format!("{}:", src.display());
     let mut types = BTreeMap::new();
     for line in String::from_utf8_lossy(&out.stderr).lines() {

@@ -718,24 +718,36 @@ pub fn wrap_iov_length(
     confidential: bool,
     qop: Option<u32>,
 ) -> Result<IovLengths> {
-    require("gss_wrap_iov_length", context)?;
     let mut sizing = iov.for_lengths();
+    let encrypted = size_iov(context, &mut sizing, confidential, qop)?;
+    Ok(IovLengths {
+        lengths: (0..sizing.len()).map(|i| sizing.buffer_len(i)).collect(),
+        kinds: (0..sizing.len()).map(|i| sizing.kind(i)).collect(),
+        encrypted,
+    })
+}
+
+/// `gss_wrap_iov_length` on a sizing list (one without ALLOCATE buffers, as
+/// [`Iov::for_lengths`] makes): the library writes the lengths into it; returns whether
+/// confidentiality would be applied.
+fn size_iov(
+    context: &mut SecContext,
+    sizing: &mut Iov<'_>,
+    confidential: bool,
+    qop: Option<u32>,
+) -> Result<bool> {
+    require("gss_wrap_iov_length", context)?;
     sizing.prepare("gss_wrap_iov_length", &[], true)?;
     #[cfg(gss_has = "dce")]
     {
-        let encrypted = wrap_call(
+        wrap_call(
             "gss_wrap_iov_length",
             sys::gss_wrap_iov_length,
             context,
-            &mut sizing,
+            sizing,
             confidential,
             qop,
-        )?;
-        Ok(IovLengths {
-            lengths: (0..sizing.len()).map(|i| sizing.buffer_len(i)).collect(),
-            kinds: (0..sizing.len()).map(|i| sizing.kind(i)).collect(),
-            encrypted,
-        })
+        )
     }
     #[cfg(not(gss_has = "dce"))]
     unavailable!("gss_wrap_iov_length", context, sizing, confidential, qop)
@@ -979,32 +991,18 @@ fn in_place_lengths(
     confidential: bool,
     qop: Option<u32>,
 ) -> Result<(usize, usize, usize)> {
-    require("gss_wrap_iov_length", context)?;
     let mut sizing = Iov::new();
     sizing
         .push_empty(IovBufferType::Header)
         .push_mut(IovBufferType::Data, data)
         .push_empty(IovBufferType::Padding)
         .push_empty(IovBufferType::Trailer);
-    sizing.prepare("gss_wrap_iov_length", &[], true)?;
-    #[cfg(gss_has = "dce")]
-    {
-        wrap_call(
-            "gss_wrap_iov_length",
-            sys::gss_wrap_iov_length,
-            context,
-            &mut sizing,
-            confidential,
-            qop,
-        )?;
-        Ok((
-            sizing.buffer_len(0),
-            sizing.buffer_len(2),
-            sizing.buffer_len(3),
-        ))
-    }
-    #[cfg(not(gss_has = "dce"))]
-    unavailable!("gss_wrap_iov_length", context, sizing, confidential, qop)
+    size_iov(context, &mut sizing, confidential, qop)?;
+    Ok((
+        sizing.buffer_len(0),
+        sizing.buffer_len(2),
+        sizing.buffer_len(3),
+    ))
 }
 
 /// Unwraps, in place, a token kept in the parts [`wrap_in_place`] made (header, data,

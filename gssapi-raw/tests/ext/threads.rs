@@ -3,7 +3,9 @@
 //! libraries; on Heimdal it caught `_gss_find_mn` adding SPNEGO's name to the shared name's list
 //! without a lock, before `import_name` made names complete.
 
-use crate::{BOB, BOB_PASSWORD, TestResult, check, fail, flags, heimdal, realm, service};
+use crate::{
+    BOB, BOB_PASSWORD, TestResult, check, fail, flags, heimdal, init_step, realm, service,
+};
 use gssapi_raw::ext::password;
 use gssapi_raw::{
     Cred, CredUsage, ErrorKind, Name, Oid, OidSet, SecContext, context, cred, mech_type, name,
@@ -26,17 +28,8 @@ fn handshake(creds: &Cred, target: &Name, mech: &Oid) -> Result<String, String> 
     let mut initiator = SecContext::new();
     let mut acceptor = SecContext::new();
     let err = |what: &str, e: gssapi_raw::Error| format!("{what} ({mech:?}): {e:?}");
-    let mut init = context::init_sec_context(
-        Some(creds),
-        &mut initiator,
-        target,
-        Some(mech),
-        flags(),
-        None,
-        None,
-        None,
-    )
-    .map_err(|e| err("first init", e))?;
+    let mut init = init_step(Some(creds), &mut initiator, target, mech, flags(), None)
+        .map_err(|e| err("first init", e))?;
     for _ in 0..5 {
         let accept = context::accept_sec_context(&mut acceptor, None, &init.token, None)
             .map_err(|e| err("accept", e))?;
@@ -46,14 +39,12 @@ fn handshake(creds: &Cred, target: &Name, mech: &Oid) -> Result<String, String> 
             }
             return accepted_name(accept.initiator_name, mech);
         }
-        init = context::init_sec_context(
+        init = init_step(
             Some(creds),
             &mut initiator,
             target,
-            Some(mech),
+            mech,
             flags(),
-            None,
-            None,
             Some(&accept.token),
         )
         .map_err(|e| err("init", e))?;
