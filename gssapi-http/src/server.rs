@@ -1,0 +1,710 @@
+//! The server: a sans-IO acceptor (mod_auth_gssapi's `AuthType GSSAPI`, as a library).
+//!
+//! ```no_run
+//! use gssapi_http::server::{Acceptor, Outcome};
+//! use http::HeaderMap;
+//!
+//! # fn main() -> Result<(), gssapi_http::server::AuthError> {
+//! // Once: acceptor credentials from a keytab (never from the process environment).
+//! let acceptor = Acceptor::builder().keytab("/etc/httpd.keytab").build()?;
+//!
+//! // Per request (blocking GSSAPI work: off the async worker threads, see `tower`):
+//! # let request_headers = HeaderMap::new();
+//! match acceptor.authenticate(&request_headers, None) {
+//!     Outcome::Authenticated { identity, headers } => {
+//!         println!("hello {} ({:?})", identity.principal(), identity.local_name());
+//!         // ... answer, adding `headers` (the mutual-authentication token) ...
+//!         # drop((identity, headers));
+//!     }
+//!     Outcome::Respond { status, headers, error } => {
+//!         // 401 with `WWW-Authenticate: Negotiate [token]`, 400, 403 or 503; `error` says why.
+//!         # drop((status, headers, error));
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! What it does, as mod_auth_gssapi does:
+//!
+//! - No `Authorization`, or one of another scheme: 401 with `WWW-Authenticate: Negotiate`.
+//! - A token: one `gss_accept_sec_context` with the shared acceptor credentials (the replay
+//!   cache stays on). Success hands the handler an [`Identity`] (principal, local name via
+//!   `gss_localname`, mechanism, granted flags, delegated credentials) and the mutual
+//!   authentication token for the response. Failure answers 401 with the mechanism's error
+//!   token when it made one, else a bare `Negotiate`.
+//! - Delegated credentials go into a per-request, uniquely named `MEMORY:` ccache through the
+//!   credential-store API, destroyed when the [`Identity`] is dropped. No environment variable
+//!   is read or written.
+//! - A multi-leg mechanism (NTLM through SPNEGO) keeps its partial context per connection
+//!   ([`ConnectionId`]), at most [`AcceptorBuilder::max_pending`] of them, each for at most
+//!   [`AcceptorBuilder::pending_ttl`].
+//! - Optional allow-lists of principals and realms (403 for anyone else), and optional
+//!   sessions ([`crate::session`]).
+
+use crate::header::{self, HeaderError, Limits, NegotiateCredentials};
+use crate::session::{SessionError, Sessions};
+use gssapi::{
+    ChannelBindings, CredStore, CredUsage, Credentials, Flags, Mechanism, Name, SecurityContext,
+    TemporaryCcache,
+};
+use http::header::{
+    AUTHORIZATION, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, SET_COOKIE, WWW_AUTHENTICATE,
+};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Identifies the connection a request came on, for multi-leg mechanisms whose partial
+/// context belongs to one connection (RFC 4559 §6; NTLM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConnectionId {
+    /// The peer's address (unique among open TCP connections to one listener).
+    Peer(SocketAddr),
+    /// A number the server assigned.
+    Id(u64),
+}
+
+impl From<SocketAddr> for ConnectionId {
+    fn from(addr: SocketAddr) -> Self {
+        ConnectionId::Peer(addr)
+    }
+}
+
+/// Why a request was not authenticated (in [`Outcome::Respond`]), or why an acceptor could
+/// not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The request's credentials header did not parse (400).
+    #[error("bad {header} header: {source}")]
+    Header {
+        /// Which header.
+        header: HeaderName,
+        /// Why.
+        source: HeaderError,
+    },
+    /// The GSSAPI library refused the token (401) or the acceptor credentials.
+    #[error("GSSAPI: {0}")]
+    Gss(#[from] gssapi::Error),
+    /// The principal is not on the allow-list (403).
+    #[error("{0} is not allowed")]
+    NotAllowed(String),
+    /// Too many partial multi-leg contexts are pending (503).
+    #[error("too many pending multi-leg authentications ({0})")]
+    TooManyPending(usize),
+    /// A multi-leg mechanism needs another round, but the request came with no
+    /// [`ConnectionId`] to bind its partial context to (401).
+    #[error("a multi-leg mechanism needs a connection to continue on; none was given")]
+    NoConnection,
+    /// The session cookie was refused (the request then falls back to Negotiate).
+    #[error("session: {0}")]
+    Session(#[from] SessionError),
+}
+
+/// The authenticated client, for the handler.
+#[derive(Debug)]
+pub struct Identity {
+    name: Name,
+    principal: String,
+    mech: Mechanism,
+    flags: Flags,
+    lifetime: Option<u32>,
+    delegated: Option<Delegated>,
+    from_session: bool,
+}
+
+/// Credentials the client delegated, in a per-request `MEMORY:` ccache destroyed with the
+/// [`Identity`].
+#[derive(Debug)]
+pub struct Delegated {
+    ccache: TemporaryCcache,
+    credentials: Credentials,
+}
+
+impl Delegated {
+    /// The ccache's name (`MEMORY:...`), for code that takes a ccache name. It is valid only
+    /// in this process and only while the [`Identity`] lives.
+    pub fn ccache_name(&self) -> &str {
+        self.ccache.name()
+    }
+
+    /// The delegated credentials, to initiate onward as the user (the second hop).
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// A credential store naming the ccache (for `gss_acquire_cred_from` with other options).
+    pub fn cred_store(&self) -> CredStore {
+        self.ccache.cred_store()
+    }
+}
+
+impl Identity {
+    /// The authenticated principal, as the library displays it (`user@REALM`).
+    pub fn principal(&self) -> &str {
+        &self.principal
+    }
+
+    /// The principal as a [`Name`].
+    pub fn name(&self) -> &Name {
+        &self.name
+    }
+
+    /// The local (operating-system) user name for the principal (`gss_localname`: MIT's
+    /// `auth_to_local` rules; mod_auth_gssapi's `GssapiLocalName`).
+    pub fn local_name(&self) -> Result<String, gssapi::Error> {
+        let buf =
+            gssapi::raw::ext::localname::localname(self.name.as_raw(), Some(self.mech.oid()))?;
+        Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    /// The mechanism that authenticated the client (Kerberos, NTLM, ... — not SPNEGO).
+    pub fn mech(&self) -> &Mechanism {
+        &self.mech
+    }
+
+    /// The flags granted (mutual, delegation, ...).
+    pub fn flags(&self) -> Flags {
+        self.flags
+    }
+
+    /// The context's remaining lifetime in seconds when it was established, if known.
+    pub fn lifetime(&self) -> Option<u32> {
+        self.lifetime
+    }
+
+    /// The delegated credentials, if the client delegated and the acceptor keeps them.
+    pub fn delegated(&self) -> Option<&Delegated> {
+        self.delegated.as_ref()
+    }
+
+    /// Takes the delegated credentials out (they are then destroyed when the returned value
+    /// is dropped).
+    pub fn take_delegated(&mut self) -> Option<Delegated> {
+        self.delegated.take()
+    }
+
+    /// Whether a session cookie authenticated this request (no Negotiate exchange ran).
+    pub fn from_session(&self) -> bool {
+        self.from_session
+    }
+}
+
+/// What to do with a request.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Authenticated: call the handler with `identity` and add `headers` to its response
+    /// (the mutual-authentication token, a session cookie).
+    Authenticated {
+        /// Who.
+        identity: Identity,
+        /// Headers for the response.
+        headers: HeaderMap,
+    },
+    /// Not authenticated: answer `status` with `headers`, without calling the handler.
+    Respond {
+        /// 401, 400, 403, 431 or 503.
+        status: StatusCode,
+        /// `WWW-Authenticate` and the like.
+        headers: HeaderMap,
+        /// Why (`None`: the request simply had no credentials).
+        error: Option<AuthError>,
+    },
+}
+
+impl Outcome {
+    /// The status the response gets (200-class for the handler when authenticated).
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Outcome::Authenticated { .. } => None,
+            Outcome::Respond { status, .. } => Some(*status),
+        }
+    }
+}
+
+struct Pending {
+    context: SecurityContext,
+    created: Instant,
+}
+
+enum AcceptorCreds {
+    Default,
+    Given(Credentials),
+}
+
+struct Inner {
+    creds: AcceptorCreds,
+    allow_principals: Vec<String>,
+    allow_realms: Vec<String>,
+    keep_delegated: bool,
+    max_pending: usize,
+    pending_ttl: Duration,
+    pending: Mutex<HashMap<ConnectionId, Pending>>,
+    sessions: Option<Sessions>,
+    bindings: Option<ChannelBindings>,
+    limits: Limits,
+    proxy: bool,
+}
+
+/// The acceptor: shared acceptor credentials and the settings. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct Acceptor {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Acceptor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Acceptor")
+            .field("allow_principals", &self.inner.allow_principals)
+            .field("allow_realms", &self.inner.allow_realms)
+            .field("sessions", &self.inner.sessions.is_some())
+            .field("proxy", &self.inner.proxy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`Acceptor`].
+#[must_use = "call .build()"]
+pub struct AcceptorBuilder {
+    creds: Option<Credentials>,
+    store: Option<CredStore>,
+    name: Option<Name>,
+    allow_principals: Vec<String>,
+    allow_realms: Vec<String>,
+    keep_delegated: bool,
+    max_pending: usize,
+    pending_ttl: Duration,
+    sessions: Option<Sessions>,
+    bindings: Option<ChannelBindings>,
+    limits: Limits,
+    proxy: bool,
+}
+
+impl std::fmt::Debug for AcceptorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AcceptorBuilder").finish_non_exhaustive()
+    }
+}
+
+impl Acceptor {
+    /// A builder with the defaults: the default keytab's keys (whatever service the client
+    /// asks for), delegated credentials kept, 1024 pending multi-leg contexts of at most 60 s,
+    /// no allow-list, no sessions.
+    pub fn builder() -> AcceptorBuilder {
+        AcceptorBuilder {
+            creds: None,
+            store: None,
+            name: None,
+            allow_principals: Vec::new(),
+            allow_realms: Vec::new(),
+            keep_delegated: true,
+            max_pending: 1024,
+            pending_ttl: Duration::from_secs(60),
+            sessions: None,
+            bindings: None,
+            limits: Limits::default(),
+            proxy: false,
+        }
+    }
+
+    /// How many multi-leg contexts wait for their next token.
+    pub fn pending(&self) -> usize {
+        self.inner.pending.lock().expect("pending lock").len()
+    }
+
+    /// The credentials header this acceptor reads (`Authorization`, or `Proxy-Authorization`
+    /// for a proxy).
+    pub fn credentials_header(&self) -> HeaderName {
+        if self.inner.proxy {
+            PROXY_AUTHORIZATION
+        } else {
+            AUTHORIZATION
+        }
+    }
+
+    fn challenge_header(&self) -> HeaderName {
+        if self.inner.proxy {
+            PROXY_AUTHENTICATE
+        } else {
+            WWW_AUTHENTICATE
+        }
+    }
+
+    fn unauthorized(&self) -> StatusCode {
+        if self.inner.proxy {
+            StatusCode::PROXY_AUTHENTICATION_REQUIRED
+        } else {
+            StatusCode::UNAUTHORIZED
+        }
+    }
+
+    /// A 401 (407) with `Negotiate` and, if given, a token.
+    fn challenge(&self, token: Option<&[u8]>, error: Option<AuthError>) -> Outcome {
+        let mut headers = HeaderMap::new();
+        let value = token.map_or_else(header::negotiate_bare, header::negotiate_header);
+        headers.insert(self.challenge_header(), value);
+        Outcome::Respond {
+            status: self.unauthorized(),
+            headers,
+            error,
+        }
+    }
+
+    /// Whether a request needs GSSAPI work (a Negotiate token or a session cookie): when it
+    /// does not, [`authenticate`](Self::authenticate) answers without any library call, so
+    /// an async server can answer it inline.
+    pub fn needs_gss(&self, headers: &HeaderMap) -> bool {
+        headers.contains_key(self.credentials_header())
+    }
+
+    /// Authenticates one request from its headers; `connection` identifies its connection for
+    /// multi-leg mechanisms. Blocking: run it off an async runtime's worker threads.
+    pub fn authenticate(&self, headers: &HeaderMap, connection: Option<ConnectionId>) -> Outcome {
+        let inner = &*self.inner;
+        let name = self.credentials_header();
+        let creds = header::negotiate_credentials(headers, &name, &inner.limits);
+        let token = match creds {
+            Ok(NegotiateCredentials::Token(t)) => t,
+            Ok(NegotiateCredentials::Absent | NegotiateCredentials::OtherScheme(_)) => {
+                if let Some(outcome) = self.session(headers) {
+                    return outcome;
+                }
+                return self.challenge(None, None);
+            }
+            Err(source) => {
+                let status = match source {
+                    HeaderError::TooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                return Outcome::Respond {
+                    status,
+                    headers: HeaderMap::new(),
+                    error: Some(AuthError::Header {
+                        header: name,
+                        source,
+                    }),
+                };
+            }
+        };
+        // A partial context of this connection continues; anything else starts afresh.
+        let pending = connection.and_then(|c| self.take_pending(c));
+        let resumed = pending.is_some();
+        let mut context = pending.unwrap_or_else(|| self.new_context());
+        let mut result = context.step(Some(&token));
+        if resumed && result.is_err() {
+            // The client restarted (a new initial token on the same connection).
+            context = self.new_context();
+            result = context.step(Some(&token));
+        }
+        match result {
+            Err(mut e) => {
+                let error_token = match &mut e {
+                    gssapi::Error::Gss(g) => g.take_token(),
+                    _ => None,
+                };
+                self.challenge(error_token.as_deref(), Some(AuthError::Gss(e)))
+            }
+            Ok(out) if !context.is_complete() => {
+                let Some(conn) = connection else {
+                    return self.challenge(None, Some(AuthError::NoConnection));
+                };
+                let out = out.map(|b| b.to_vec()).unwrap_or_default();
+                if let Err(e) = self.put_pending(conn, context) {
+                    let mut headers = HeaderMap::new();
+                    headers.insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
+                    return Outcome::Respond {
+                        status: StatusCode::SERVICE_UNAVAILABLE,
+                        headers,
+                        error: Some(e),
+                    };
+                }
+                self.challenge(Some(&out), None)
+            }
+            Ok(out) => match self.established(context) {
+                Ok((identity, mut headers)) => {
+                    if let Some(t) = out {
+                        headers.insert(self.challenge_header(), header::negotiate_header(&t));
+                    }
+                    Outcome::Authenticated { identity, headers }
+                }
+                Err(e @ AuthError::NotAllowed(_)) => Outcome::Respond {
+                    status: StatusCode::FORBIDDEN,
+                    headers: HeaderMap::new(),
+                    error: Some(e),
+                },
+                Err(e) => self.challenge(None, Some(e)),
+            },
+        }
+    }
+
+    fn new_context(&self) -> SecurityContext {
+        let creds = match &self.inner.creds {
+            AcceptorCreds::Default => None,
+            AcceptorCreds::Given(c) => Some(c),
+        };
+        let mut b = SecurityContext::acceptor(creds);
+        if let Some(cb) = &self.inner.bindings {
+            b = b.channel_bindings(cb.clone());
+        }
+        b.build()
+    }
+
+    fn take_pending(&self, conn: ConnectionId) -> Option<SecurityContext> {
+        let mut map = self.inner.pending.lock().expect("pending lock");
+        let p = map.remove(&conn)?;
+        (p.created.elapsed() <= self.inner.pending_ttl).then_some(p.context)
+    }
+
+    fn put_pending(&self, conn: ConnectionId, context: SecurityContext) -> Result<(), AuthError> {
+        let inner = &*self.inner;
+        let mut map = inner.pending.lock().expect("pending lock");
+        if map.len() >= inner.max_pending {
+            let ttl = inner.pending_ttl;
+            map.retain(|_, p| p.created.elapsed() <= ttl);
+        }
+        if map.len() >= inner.max_pending {
+            return Err(AuthError::TooManyPending(map.len()));
+        }
+        map.insert(
+            conn,
+            Pending {
+                context,
+                created: Instant::now(),
+            },
+        );
+        Ok(())
+    }
+
+    /// Drops a connection's partial context (call when the connection closes).
+    pub fn connection_closed(&self, conn: ConnectionId) {
+        self.inner
+            .pending
+            .lock()
+            .expect("pending lock")
+            .remove(&conn);
+    }
+
+    fn allowed(&self, principal: &str) -> bool {
+        let inner = &*self.inner;
+        if inner.allow_principals.is_empty() && inner.allow_realms.is_empty() {
+            return true;
+        }
+        inner.allow_principals.iter().any(|p| p == principal)
+            || principal
+                .rsplit_once('@')
+                .is_some_and(|(_, realm)| inner.allow_realms.iter().any(|r| r == realm))
+    }
+
+    fn established(&self, context: SecurityContext) -> Result<(Identity, HeaderMap), AuthError> {
+        let name = context.initiator_name()?;
+        let principal = name.to_string();
+        if !self.allowed(&principal) {
+            return Err(AuthError::NotAllowed(principal));
+        }
+        let mech = context.mech()?;
+        let flags = context.flags()?;
+        let lifetime = context.lifetime().ok();
+        let delegated = match context.delegated_credentials()? {
+            Some(creds) if self.inner.keep_delegated => {
+                let ccache = TemporaryCcache::new();
+                ccache.store(&creds)?;
+                let credentials = ccache.credentials()?;
+                Some(Delegated {
+                    ccache,
+                    credentials,
+                })
+            }
+            _ => None,
+        };
+        let mut headers = HeaderMap::new();
+        if let Some(sessions) = &self.inner.sessions {
+            let cookie = sessions.issue(&principal, mech.oid(), flags, lifetime);
+            if let Ok(v) = HeaderValue::try_from(cookie) {
+                headers.insert(SET_COOKIE, v);
+            }
+        }
+        Ok((
+            Identity {
+                name,
+                principal,
+                mech,
+                flags,
+                lifetime,
+                delegated,
+                from_session: false,
+            },
+            headers,
+        ))
+    }
+
+    /// A request without Negotiate credentials: its session cookie, if sessions are on and it
+    /// carries a valid one.
+    fn session(&self, headers: &HeaderMap) -> Option<Outcome> {
+        let sessions = self.inner.sessions.as_ref()?;
+        let value = sessions.find_cookie(headers)?;
+        let session = match sessions.open(&value) {
+            Ok(s) => s,
+            Err(e) => return Some(self.challenge(None, Some(AuthError::Session(e)))),
+        };
+        if !self.allowed(&session.principal) {
+            return Some(Outcome::Respond {
+                status: StatusCode::FORBIDDEN,
+                headers: HeaderMap::new(),
+                error: Some(AuthError::NotAllowed(session.principal)),
+            });
+        }
+        let name = match Name::kerberos_principal(&session.principal) {
+            Ok(n) => n,
+            Err(e) => return Some(self.challenge(None, Some(AuthError::Gss(e)))),
+        };
+        let lifetime = session
+            .expires
+            .duration_since(std::time::SystemTime::now())
+            .ok()
+            .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX));
+        Some(Outcome::Authenticated {
+            identity: Identity {
+                name,
+                principal: session.principal,
+                mech: Mechanism::from_oid(session.mech),
+                flags: session.flags,
+                lifetime,
+                delegated: None,
+                from_session: true,
+            },
+            headers: HeaderMap::new(),
+        })
+    }
+}
+
+impl AcceptorBuilder {
+    /// Accepts with these credentials (acquired with usage `Accept` or `Both`).
+    pub fn credentials(mut self, creds: Credentials) -> Self {
+        self.creds = Some(creds);
+        self
+    }
+
+    /// Acquires acceptor credentials from this keytab (mod_auth_gssapi's
+    /// `GssapiCredStore keytab:...`).
+    pub fn keytab(mut self, path: impl AsRef<str>) -> Self {
+        let store = self.store.take().unwrap_or_default();
+        self.store = Some(store.keytab(path.as_ref()));
+        self
+    }
+
+    /// Acquires acceptor credentials from this credential store (keytab, replay cache, ...).
+    pub fn cred_store(mut self, store: CredStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Accepts only for this service name (e.g. `HTTP@www.example.com`; default: any key in
+    /// the keytab, as mod_auth_gssapi's `GssapiAcceptorName` unset).
+    pub fn service_name(mut self, name: Name) -> Self {
+        self.name = Some(name);
+        self
+    }
+
+    /// Allows only these principals (`user@REALM`; combined with [`allow_realms`](Self::allow_realms)).
+    pub fn allow_principals<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        principals: I,
+    ) -> Self {
+        self.allow_principals
+            .extend(principals.into_iter().map(Into::into));
+        self
+    }
+
+    /// Allows every principal of these realms.
+    pub fn allow_realms<I: IntoIterator<Item = S>, S: Into<String>>(mut self, realms: I) -> Self {
+        self.allow_realms.extend(realms.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether delegated credentials are stored for the handler (default `true`).
+    pub fn keep_delegated(mut self, yes: bool) -> Self {
+        self.keep_delegated = yes;
+        self
+    }
+
+    /// The most partial multi-leg contexts kept at once (default 1024); beyond that a new
+    /// multi-leg exchange gets 503.
+    pub fn max_pending(mut self, max: usize) -> Self {
+        self.max_pending = max;
+        self
+    }
+
+    /// How long a partial multi-leg context waits for its next token (default 60 s).
+    pub fn pending_ttl(mut self, ttl: Duration) -> Self {
+        self.pending_ttl = ttl;
+        self
+    }
+
+    /// Turns sessions on (see [`crate::session`]).
+    pub fn sessions(mut self, sessions: Sessions) -> Self {
+        self.sessions = Some(sessions);
+        self
+    }
+
+    /// Channel bindings every client must match (e.g. [`crate::cbt::tls_server_end_point`]
+    /// of this server's certificate).
+    pub fn channel_bindings(mut self, bindings: ChannelBindings) -> Self {
+        self.bindings = Some(bindings);
+        self
+    }
+
+    /// `tls-server-end-point` bindings of this server's certificate (DER).
+    pub fn channel_bindings_from_certificate(
+        self,
+        der: &[u8],
+    ) -> Result<Self, crate::cbt::CertificateError> {
+        Ok(self.channel_bindings(crate::cbt::tls_server_end_point(der)?))
+    }
+
+    /// Header size bounds.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Acts as a proxy: reads `Proxy-Authorization`, answers 407 with `Proxy-Authenticate`.
+    pub fn proxy(mut self, yes: bool) -> Self {
+        self.proxy = yes;
+        self
+    }
+
+    /// Acquires the acceptor credentials (once) and builds the acceptor.
+    pub fn build(self) -> Result<Acceptor, AuthError> {
+        let creds = match (self.creds, self.store, &self.name) {
+            (Some(c), _, _) => AcceptorCreds::Given(c),
+            (None, None, None) => AcceptorCreds::Default,
+            (None, store, name) => {
+                let mut b = Credentials::builder().usage(CredUsage::Accept);
+                if let Some(s) = store {
+                    b = b.store(s);
+                }
+                if let Some(n) = name {
+                    b = b.name(n);
+                }
+                AcceptorCreds::Given(b.acquire()?)
+            }
+        };
+        Ok(Acceptor {
+            inner: Arc::new(Inner {
+                creds,
+                allow_principals: self.allow_principals,
+                allow_realms: self.allow_realms,
+                keep_delegated: self.keep_delegated,
+                max_pending: self.max_pending,
+                pending_ttl: self.pending_ttl,
+                pending: Mutex::new(HashMap::new()),
+                sessions: self.sessions,
+                bindings: self.bindings,
+                limits: self.limits,
+                proxy: self.proxy,
+            }),
+        })
+    }
+}
