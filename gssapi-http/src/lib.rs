@@ -34,8 +34,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "axum")]
+pub mod axum;
 pub mod cbt;
 pub mod client;
 pub mod header;
 pub mod server;
 pub mod session;
+#[cfg(feature = "tower")]
+pub mod tower;

@@ -51,7 +51,7 @@ use http::header::{
     AUTHORIZATION, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, SET_COOKIE, WWW_AUTHENTICATE,
 };
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -98,6 +98,21 @@ pub enum AuthError {
     /// [`ConnectionId`] to bind its partial context to (401).
     #[error("a multi-leg mechanism needs a connection to continue on; none was given")]
     NoConnection,
+    /// Heimdal only: the process already accepts with another keytab (Heimdal has no
+    /// credential store, so the keytab is the process's acceptor identity; one per process).
+    #[error(
+        "the process accepts with keytab {registered}; {requested} cannot be used too (Heimdal: one acceptor keytab per process)"
+    )]
+    KeytabConflict {
+        /// The keytab in use.
+        registered: String,
+        /// The one asked for.
+        requested: String,
+    },
+    /// The token was accepted before ([`ReplayCheck::InProcess`]; the library's own replay
+    /// cache reports a [`gssapi::Krb5Error::Replay`] as [`AuthError::Gss`]) (401).
+    #[error("the token is a replay")]
+    Replay,
     /// The session cookie was refused (the request then falls back to Negotiate).
     #[error("session: {0}")]
     Session(#[from] SessionError),
@@ -224,6 +239,56 @@ impl Outcome {
     }
 }
 
+/// Where replayed tokens are caught.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplayCheck {
+    /// The library's replay cache (MIT's `dfl` file cache). The default on MIT.
+    Library,
+    /// The library's, and a cache in this process of the hashes of every token accepted in
+    /// the last [`AcceptorBuilder::replay_window`] (refused as replays when seen again). The
+    /// default on Heimdal, whose GSSAPI acceptor keeps no replay cache at all (a replayed
+    /// token is accepted again there).
+    InProcess,
+}
+
+impl Default for ReplayCheck {
+    fn default() -> Self {
+        if gssapi::raw::sys::IMPLEMENTATION == "heimdal" {
+            ReplayCheck::InProcess
+        } else {
+            ReplayCheck::Library
+        }
+    }
+}
+
+/// Current hashes, previous hashes, when the current generation began.
+type Generations = (HashSet<[u8; 32]>, HashSet<[u8; 32]>, Instant);
+
+/// Token hashes seen in the last window: two generations, the older dropped as a whole when
+/// the newer is a window old, so each hash lives between one and two windows.
+struct ReplayCache {
+    window: Duration,
+    state: Mutex<Generations>,
+}
+
+impl ReplayCache {
+    /// Records `token`; `false` if it was seen before (a replay).
+    fn insert(&self, token: &[u8]) -> bool {
+        use sha2::Digest as _;
+        let hash: [u8; 32] = sha2::Sha256::digest(token).into();
+        let mut guard = self.state.lock().expect("replay cache lock");
+        let (current, previous, since) = &mut *guard;
+        if since.elapsed() >= self.window {
+            *previous = std::mem::take(current);
+            *since = Instant::now();
+        }
+        if previous.contains(&hash) {
+            return false;
+        }
+        current.insert(hash)
+    }
+}
+
 struct Pending {
     context: SecurityContext,
     created: Instant,
@@ -246,6 +311,7 @@ struct Inner {
     bindings: Option<ChannelBindings>,
     limits: Limits,
     proxy: bool,
+    replay: Option<ReplayCache>,
 }
 
 /// The acceptor: shared acceptor credentials and the settings. Cheap to clone; `Send + Sync`.
@@ -270,6 +336,7 @@ impl std::fmt::Debug for Acceptor {
 pub struct AcceptorBuilder {
     creds: Option<Credentials>,
     store: Option<CredStore>,
+    keytab: Option<String>,
     name: Option<Name>,
     allow_principals: Vec<String>,
     allow_realms: Vec<String>,
@@ -280,6 +347,8 @@ pub struct AcceptorBuilder {
     bindings: Option<ChannelBindings>,
     limits: Limits,
     proxy: bool,
+    replay_check: ReplayCheck,
+    replay_window: Duration,
 }
 
 impl std::fmt::Debug for AcceptorBuilder {
@@ -296,6 +365,7 @@ impl Acceptor {
         AcceptorBuilder {
             creds: None,
             store: None,
+            keytab: None,
             name: None,
             allow_principals: Vec::new(),
             allow_realms: Vec::new(),
@@ -306,6 +376,8 @@ impl Acceptor {
             bindings: None,
             limits: Limits::default(),
             proxy: false,
+            replay_check: ReplayCheck::default(),
+            replay_window: Duration::from_secs(300),
         }
     }
 
@@ -388,6 +460,11 @@ impl Acceptor {
                 };
             }
         };
+        if let Some(cache) = &inner.replay
+            && !cache.insert(&token)
+        {
+            return self.challenge(None, Some(AuthError::Replay));
+        }
         // A partial context of this connection continues; anything else starts afresh.
         let pending = connection.and_then(|c| self.take_pending(c));
         let resumed = pending.is_some();
@@ -579,6 +656,41 @@ impl Acceptor {
     }
 }
 
+/// The keytab registered process-wide (Heimdal), if any.
+static REGISTERED_KEYTAB: Mutex<Option<String>> = Mutex::new(None);
+
+/// Acceptor credentials for every mechanism (SPNEGO included) from a keytab: the credential
+/// store where the library has one (MIT); else (Heimdal 7.8) the keytab registered as the
+/// process's acceptor identity, once, and default credentials.
+fn keytab_credentials(keytab: &str) -> Result<AcceptorCreds, AuthError> {
+    let acquired = Credentials::builder()
+        .usage(CredUsage::Accept)
+        .store(CredStore::new().keytab(keytab))
+        .acquire();
+    match acquired {
+        Ok(c) => Ok(AcceptorCreds::Given(c)),
+        Err(e) if e.gss().is_some_and(|g| g.is_unavailable_in_library()) => {
+            let mut registered = REGISTERED_KEYTAB.lock().expect("keytab lock");
+            match registered.as_deref() {
+                Some(k) if k == keytab => {}
+                Some(k) => {
+                    return Err(AuthError::KeytabConflict {
+                        registered: k.to_owned(),
+                        requested: keytab.to_owned(),
+                    });
+                }
+                None => {
+                    gssapi::raw::ext::krb5::krb5_register_acceptor_identity(keytab)
+                        .map_err(gssapi::Error::from)?;
+                    *registered = Some(keytab.to_owned());
+                }
+            }
+            Ok(AcceptorCreds::Default)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 impl AcceptorBuilder {
     /// Accepts with these credentials (acquired with usage `Accept` or `Both`).
     pub fn credentials(mut self, creds: Credentials) -> Self {
@@ -586,15 +698,18 @@ impl AcceptorBuilder {
         self
     }
 
-    /// Acquires acceptor credentials from this keytab (mod_auth_gssapi's
-    /// `GssapiCredStore keytab:...`).
-    pub fn keytab(mut self, path: impl AsRef<str>) -> Self {
-        let store = self.store.take().unwrap_or_default();
-        self.store = Some(store.keytab(path.as_ref()));
+    /// Accepts with the keys of this keytab (mod_auth_gssapi's `GssapiCredStore keytab:...`),
+    /// without the process environment: MIT's credential store; on Heimdal 7.8, which has
+    /// none, the keytab becomes the process's acceptor identity
+    /// (`gsskrb5_register_acceptor_identity`; a second, different keytab in the same process
+    /// is [`AuthError::KeytabConflict`]).
+    pub fn keytab(mut self, keytab: impl Into<String>) -> Self {
+        self.keytab = Some(keytab.into());
         self
     }
 
-    /// Acquires acceptor credentials from this credential store (keytab, replay cache, ...).
+    /// Acquires acceptor credentials from this credential store (keytab, replay cache, ...;
+    /// MIT only: Heimdal 7.8 has no credential store).
     pub fn cred_store(mut self, store: CredStore) -> Self {
         self.store = Some(store);
         self
@@ -669,6 +784,20 @@ impl AcceptorBuilder {
         self
     }
 
+    /// Where replays are caught (default: [`ReplayCheck::Library`] on MIT,
+    /// [`ReplayCheck::InProcess`] on Heimdal).
+    pub fn replay_check(mut self, check: ReplayCheck) -> Self {
+        self.replay_check = check;
+        self
+    }
+
+    /// How long the in-process replay cache remembers a token (default 300 s, Kerberos's
+    /// clock skew: an older authenticator is refused by the library anyway).
+    pub fn replay_window(mut self, window: Duration) -> Self {
+        self.replay_window = window;
+        self
+    }
+
     /// Acts as a proxy: reads `Proxy-Authorization`, answers 407 with `Proxy-Authenticate`.
     pub fn proxy(mut self, yes: bool) -> Self {
         self.proxy = yes;
@@ -679,7 +808,10 @@ impl AcceptorBuilder {
     pub fn build(self) -> Result<Acceptor, AuthError> {
         let creds = match (self.creds, self.store, &self.name) {
             (Some(c), _, _) => AcceptorCreds::Given(c),
-            (None, None, None) => AcceptorCreds::Default,
+            (None, None, None) => match &self.keytab {
+                Some(kt) => keytab_credentials(kt)?,
+                None => AcceptorCreds::Default,
+            },
             (None, store, name) => {
                 let mut b = Credentials::builder().usage(CredUsage::Accept);
                 if let Some(s) = store {
@@ -704,6 +836,10 @@ impl AcceptorBuilder {
                 bindings: self.bindings,
                 limits: self.limits,
                 proxy: self.proxy,
+                replay: (self.replay_check == ReplayCheck::InProcess).then(|| ReplayCache {
+                    window: self.replay_window,
+                    state: Mutex::new((Default::default(), Default::default(), Instant::now())),
+                }),
             }),
         })
     }

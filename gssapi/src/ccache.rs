@@ -65,8 +65,16 @@ impl TemporaryCcache {
 
     /// Stores `creds` (their initiator elements, e.g. delegated credentials) in this ccache,
     /// replacing what it held.
+    ///
+    /// MIT: `gss_store_cred_into`. Heimdal 7.8, which lacks it: `gss_krb5_copy_ccache`.
     pub fn store(&self, creds: &Credentials) -> Result<()> {
-        creds.store().into_store(self.cred_store()).run().map(drop)
+        match creds.store().into_store(self.cred_store()).run() {
+            Ok(_) => Ok(()),
+            Err(e) if e.gss().is_some_and(|g| g.is_unavailable_in_library()) => {
+                raw_krb5::krb5_copy_ccache(creds.as_raw(), &self.name).map_err(Error::from)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Initiator credentials from this ccache, and only from it: an empty ccache is an error.
@@ -74,14 +82,23 @@ impl TemporaryCcache {
     /// (MIT would otherwise fill an empty ccache from the default client keytab, so a server
     /// whose user's delegated credentials are missing would act as itself. The store names an
     /// empty in-memory client keytab to rule that out.)
+    ///
+    /// Heimdal 7.8 has no credential store: there they come from `gss_krb5_import_cred`, and
+    /// hold a Kerberos element only (initiate with [`crate::Mechanism::KERBEROS`]).
     pub fn credentials(&self) -> Result<Credentials> {
-        Credentials::builder()
+        let acquired = Credentials::builder()
             .store(
                 self.cred_store()
                     .client_keytab("MEMORY:gssapi-rs-no-client-keytab"),
             )
             .usage(CredUsage::Initiate)
-            .acquire()
+            .acquire();
+        match acquired {
+            Err(e) if e.gss().is_some_and(|g| g.is_unavailable_in_library()) => {
+                Credentials::initiator_from_ccache(&self.name)
+            }
+            other => other,
+        }
     }
 
     /// Destroys the ccache now and reports a failure (drop does the same, silently).

@@ -206,6 +206,26 @@ impl Credentials {
         Credentials::builder().usage(usage).acquire()
     }
 
+    /// Acceptor credentials from the keys of a keytab, given by name (`FILE:/etc/krb5.keytab`,
+    /// `MEMORY:...`), without the process environment (`gss_krb5_import_cred`): works on MIT
+    /// and on Heimdal, which has no credential store. MIT checks the keytab now; Heimdal
+    /// only when a token is accepted.
+    pub fn acceptor_from_keytab(keytab: &str) -> Result<Credentials> {
+        Ok(Credentials::from_raw(
+            raw::ext::krb5::krb5_import_cred_by_name(None, Some(keytab))?,
+        ))
+    }
+
+    /// Initiator credentials from a Kerberos ccache, given by name (`FILE:...`, `MEMORY:...`),
+    /// without the process environment (`gss_krb5_import_cred`). MIT, as with default
+    /// credentials, may fill an empty ccache from the default client keytab; a credential
+    /// store with `client_keytab` set avoids that where there is one.
+    pub fn initiator_from_ccache(ccache: &str) -> Result<Credentials> {
+        Ok(Credentials::from_raw(
+            raw::ext::krb5::krb5_import_cred_by_name(Some(ccache), None)?,
+        ))
+    }
+
     /// Credentials from a gssapi-raw credential, so credentials from any raw extension work
     /// with [`crate::SecurityContext`] and the rest of this crate.
     pub fn from_raw(raw: raw::Cred) -> Credentials {

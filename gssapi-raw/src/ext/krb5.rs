@@ -429,3 +429,167 @@ pub fn krb5_destroy_ccache(name: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Credentials from a Kerberos keytab and/or ccache given by name (`gss_krb5_import_cred`):
+/// acceptor credentials from `keytab` (any key in it), initiator credentials from `ccache`,
+/// or both. No environment variable is read for the names given.
+///
+/// This is how to acquire acceptor credentials from a named keytab on Heimdal 7.8, which has
+/// no credential-store API (`gss_acquire_cred_from`); MIT has both. The keytab is resolved
+/// with libkrb5 (`krb5_kt_resolve`) and closed after the call: MIT keeps its own duplicate
+/// handle in the credential, Heimdal its name.
+#[doc(alias = "gss_krb5_import_cred")]
+pub fn krb5_import_cred_by_name(ccache: Option<&str>, keytab: Option<&str>) -> Result<Cred> {
+    const FUNCTION: &str = "gss_krb5_import_cred";
+    if ccache.is_none() && keytab.is_none() {
+        return Err(Error::invalid_input(
+            FUNCTION,
+            "give a ccache, a keytab or both",
+        ));
+    }
+    let cstring = |s: &str| {
+        std::ffi::CString::new(s)
+            .map_err(|_| Error::invalid_input(FUNCTION, "the name must not contain a NUL byte"))
+    };
+    let ccache = ccache.map(cstring).transpose()?;
+    let keytab = keytab.map(cstring).transpose()?;
+    #[cfg(gss_has = "krb5")]
+    {
+        let fail = |function, code: crate::sys::krb5_error_code| {
+            Error::capture(
+                function,
+                crate::sys::GSS_S_FAILURE,
+                code as u32,
+                Some(&crate::oid::mech_type::KERBEROS),
+            )
+        };
+        let mut kctx: crate::sys::krb5_context = std::ptr::null_mut();
+        // SAFETY: the out-pointer is valid; the context is freed below on every path.
+        let code = unsafe { crate::sys::krb5_init_context(&mut kctx) };
+        if code != 0 {
+            return Err(fail("krb5_init_context", code));
+        }
+        let mut cc: crate::sys::krb5_ccache = std::ptr::null_mut();
+        let mut kt: crate::sys::krb5_keytab = std::ptr::null_mut();
+        let mut result = Ok(());
+        if let Some(name) = &ccache {
+            // SAFETY: a valid context and a NUL-terminated name; closed below.
+            let code = unsafe { crate::sys::krb5_cc_resolve(kctx, name.as_ptr(), &mut cc) };
+            if code != 0 {
+                result = Err(fail("krb5_cc_resolve", code));
+            }
+        }
+        if let (Some(name), Ok(())) = (&keytab, &result) {
+            // SAFETY: a valid context and a NUL-terminated name; closed below.
+            let code = unsafe { crate::sys::krb5_kt_resolve(kctx, name.as_ptr(), &mut kt) };
+            if code != 0 {
+                result = Err(fail("krb5_kt_resolve", code));
+            }
+        }
+        let cred = if let Err(e) = result {
+            Err(e)
+        } else {
+            // SAFETY: the handles are null or were resolved above with `kctx`, which is alive
+            // until after the call; both libraries copy what they keep (MIT duplicates the
+            // keytab and ccache handles, Heimdal keeps their names), so closing ours
+            // afterwards is allowed.
+            unsafe { krb5_import_cred(cc, std::ptr::null_mut(), kt) }
+        };
+        if !kt.is_null() {
+            // SAFETY: resolved with `kctx` above, not used after this.
+            unsafe { crate::sys::krb5_kt_close(kctx, kt) };
+        }
+        if !cc.is_null() {
+            // SAFETY: resolved with `kctx` above, not used after this; close, not destroy.
+            unsafe { crate::sys::krb5_cc_close(kctx, cc) };
+        }
+        // SAFETY: the context came from krb5_init_context and no handle of it remains.
+        unsafe { crate::sys::krb5_free_context(kctx) };
+        cred
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    {
+        let _ = (ccache, keytab);
+        unavailable!("gss_krb5_import_cred")
+    }
+}
+
+/// Makes `keytab` the keytab of every Kerberos acceptor in the process that uses default
+/// credentials (`krb5_gss_register_acceptor_identity`, also spelled
+/// `gsskrb5_register_acceptor_identity`): the process-wide setting that takes precedence over
+/// `KRB5_KTNAME`, without touching the environment.
+///
+/// It is the only way to give Heimdal 7.8's SPNEGO acceptor a keytab other than the default:
+/// that library has no credential store, and SPNEGO refuses credentials made by
+/// [`krb5_import_cred_by_name`] (they hold no SPNEGO element). MIT has the call too (and the
+/// credential store, which is per credential and so preferable). Both libraries copy the
+/// name under a lock.
+#[doc(alias = "krb5_gss_register_acceptor_identity")]
+#[doc(alias = "gsskrb5_register_acceptor_identity")]
+pub fn krb5_register_acceptor_identity(keytab: &str) -> Result<()> {
+    const FUNCTION: &str = "krb5_gss_register_acceptor_identity";
+    let name = std::ffi::CString::new(keytab).map_err(|_| {
+        Error::invalid_input(FUNCTION, "the keytab name must not contain a NUL byte")
+    })?;
+    #[cfg(gss_has = "krb5")]
+    {
+        // SAFETY: a NUL-terminated string alive for the call; both libraries copy it.
+        let major = unsafe { crate::sys::krb5_gss_register_acceptor_identity(name.as_ptr()) };
+        crate::error::check(FUNCTION, major, 0, None).map(drop)
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    unavailable!("krb5_gss_register_acceptor_identity", name)
+}
+
+/// Copies the Kerberos tickets of `cred` (initiator credentials, e.g. delegated ones) into
+/// the ccache `ccache` given by name (`gss_krb5_copy_ccache`).
+///
+/// Both libraries initialize the ccache for the credentials' principal first (replacing what
+/// it held). It is how delegated
+/// credentials reach a `MEMORY:` ccache on Heimdal 7.8, which has no `gss_store_cred_into`.
+#[doc(alias = "gss_krb5_copy_ccache")]
+pub fn krb5_copy_ccache(cred: &Cred, ccache: &str) -> Result<()> {
+    const FUNCTION: &str = "gss_krb5_copy_ccache";
+    let name = std::ffi::CString::new(ccache).map_err(|_| {
+        Error::invalid_input(FUNCTION, "the ccache name must not contain a NUL byte")
+    })?;
+    #[cfg(gss_has = "krb5")]
+    {
+        let fail = |function, code: crate::sys::krb5_error_code| {
+            Error::capture(
+                function,
+                crate::sys::GSS_S_FAILURE,
+                code as u32,
+                Some(&crate::oid::mech_type::KERBEROS),
+            )
+        };
+        let mut kctx: crate::sys::krb5_context = std::ptr::null_mut();
+        // SAFETY: the out-pointer is valid; the context is freed below on every path.
+        let code = unsafe { crate::sys::krb5_init_context(&mut kctx) };
+        if code != 0 {
+            return Err(fail("krb5_init_context", code));
+        }
+        let mut cc: crate::sys::krb5_ccache = std::ptr::null_mut();
+        // SAFETY: a valid context and a NUL-terminated name; closed below.
+        let code = unsafe { crate::sys::krb5_cc_resolve(kctx, name.as_ptr(), &mut cc) };
+        let result = if code != 0 {
+            Err(fail("krb5_cc_resolve", code))
+        } else {
+            let r = crate::call(FUNCTION, |minor| {
+                // SAFETY: a valid credential handle (the library takes its lock) and a ccache
+                // handle resolved above with `kctx`, alive for the call; the library writes
+                // through the handle and keeps nothing of it.
+                unsafe { crate::sys::gss_krb5_copy_ccache(minor, cred.as_raw(), cc) }
+            })
+            .map(drop);
+            // SAFETY: resolved with `kctx` above, not used after this; close, not destroy.
+            unsafe { crate::sys::krb5_cc_close(kctx, cc) };
+            r
+        };
+        // SAFETY: the context came from krb5_init_context and no handle of it remains.
+        unsafe { crate::sys::krb5_free_context(kctx) };
+        result
+    }
+    #[cfg(not(gss_has = "krb5"))]
+    unavailable!("gss_krb5_copy_ccache", cred, name)
+}

@@ -350,3 +350,64 @@ pub(crate) fn import_krb5_ccache_handle() -> TestResult {
     check!(&*shown.name == realm().user_principal().as_bytes());
     Ok(())
 }
+
+pub(crate) fn import_krb5_cred_by_name() -> TestResult {
+    // A keytab by name: acceptor credentials that accept a real handshake.
+    let keytab = realm().keytab();
+    let acceptor = k5::krb5_import_cred_by_name(None, Some(&keytab)).map_err(fail)?;
+    let info = cred::inquire_cred(Some(&acceptor)).map_err(fail)?;
+    check!(info.usage == CredUsage::Accept, "{:?}", info.usage);
+    let (_, first) = crate::first_step(&host(), &mech_type::KERBEROS, flags()).map_err(fail)?;
+    let mut server = SecContext::new();
+    let accepted = context::accept_sec_context(&mut server, Some(&acceptor), &first.token, None)
+        .map_err(fail)?;
+    check!(accepted.complete);
+    // A ccache by name: initiator credentials for the user.
+    let initiator =
+        k5::krb5_import_cred_by_name(Some(&realm().user_ccache()), None).map_err(fail)?;
+    let info = cred::inquire_cred(Some(&initiator)).map_err(fail)?;
+    let shown =
+        gssapi_raw::name::display_name(info.name.as_ref().ok_or("no name")?).map_err(fail)?;
+    check!(&*shown.name == realm().user_principal().as_bytes());
+    // Bad inputs: typed errors, no library call for the first two.
+    let none = k5::krb5_import_cred_by_name(None, None).unwrap_err();
+    check!(none.origin() == gssapi_raw::Origin::Input, "{none}");
+    let nul = k5::krb5_import_cred_by_name(None, Some("FILE:/tmp/a\0b")).unwrap_err();
+    check!(nul.origin() == gssapi_raw::Origin::Input, "{nul}");
+    let bad_type = k5::krb5_import_cred_by_name(None, Some("NOSUCHTYPE:/x")).unwrap_err();
+    check!(bad_type.function() == "krb5_kt_resolve", "{bad_type}");
+    check!(bad_type.minor() != 0, "{bad_type}");
+    Ok(())
+}
+
+pub(crate) fn register_acceptor_identity() -> TestResult {
+    // The realm's own keytab (the default one already), so other tests see no change.
+    k5::krb5_register_acceptor_identity(&realm().keytab()).map_err(fail)?;
+    // SPNEGO, with default acceptor credentials: the registered keytab serves it.
+    let (_, first) = crate::first_step(&host(), &mech_type::SPNEGO, flags()).map_err(fail)?;
+    let mut server = SecContext::new();
+    let accepted =
+        context::accept_sec_context(&mut server, None, &first.token, None).map_err(fail)?;
+    check!(!accepted.token.is_empty());
+    let nul = k5::krb5_register_acceptor_identity("FILE:/a\0b").unwrap_err();
+    check!(nul.origin() == gssapi_raw::Origin::Input, "{nul}");
+    Ok(())
+}
+
+pub(crate) fn copy_ccache_by_name() -> TestResult {
+    let user = cred::acquire_cred(None, None, None, CredUsage::Initiate)
+        .map_err(fail)?
+        .creds;
+    let target = "MEMORY:gssapi-raw-copy-ccache-test";
+    // Both libraries initialize the ccache for the principal, then copy the tickets.
+    k5::krb5_copy_ccache(&user, target).map_err(fail)?;
+    let back = k5::krb5_import_cred_by_name(Some(target), None).map_err(fail)?;
+    let info = cred::inquire_cred(Some(&back)).map_err(fail)?;
+    let shown =
+        gssapi_raw::name::display_name(info.name.as_ref().ok_or("no name")?).map_err(fail)?;
+    check!(&*shown.name == realm().user_principal().as_bytes());
+    k5::krb5_destroy_ccache(target).map_err(fail)?;
+    let nul = k5::krb5_copy_ccache(&user, "MEMORY:a\0b").unwrap_err();
+    check!(nul.origin() == gssapi_raw::Origin::Input, "{nul}");
+    Ok(())
+}

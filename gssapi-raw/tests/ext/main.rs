@@ -58,6 +58,9 @@ fn main() {
         krb5::ccache_name,
         krb5::pseudo_random_function,
         krb5::import_krb5_ccache_handle,
+        krb5::import_krb5_cred_by_name,
+        krb5::register_acceptor_identity,
+        krb5::copy_ccache_by_name,
         threads::one_name_and_one_cred_in_64_threads,
         threads::spnego_accepted_names,
     ];

@@ -163,33 +163,43 @@ pub(crate) fn temporary_ccache_for_delegated_credentials() -> TestResult {
         a.name() != b.name() && a.name().starts_with("MEMORY:"),
         "{a:?} {b:?}"
     );
-    if !ext::is_supported("cred_store") {
-        let err = a.store(&delegated).unwrap_err();
-        check!(
-            err.gss().is_some_and(|e| e.is_unavailable_in_library()),
-            "{err:?}"
-        );
-        // Destroying works without the extension (it is libkrb5's call).
-        return a.destroy().map_err(fail);
-    }
+    // MIT: gss_store_cred_into; Heimdal (no credential store): gss_krb5_copy_ccache.
     a.store(&delegated).map_err(fail)?;
     let as_user = a.credentials().map_err(fail)?;
     check!(as_user.name().map_err(fail)?.to_string() == realm().user_principal());
+    // The second hop: the stored tickets initiate as the user.
+    let target = gssapi::Name::hostbased_service("host@localhost").map_err(fail)?;
+    let mut onward = gssapi::SecurityContext::initiator(&target)
+        .credentials(&as_user)
+        .mech(&gssapi::Mechanism::KERBEROS)
+        .build();
+    check!(onward.step(None).map_err(fail)?.is_some());
     // The other ccache is empty: nothing leaks between them.
     check!(b.credentials().is_err(), "an empty ccache gave credentials");
     let name = a.name().to_string();
     drop(a);
     // Dropped: the ccache is gone, and its name holds nothing any more (no client keytab
     // to refill it from, as TemporaryCcache::credentials arranges).
-    let store = CredStore::new()
-        .ccache(&name)
-        .client_keytab("MEMORY:gssapi-rs-no-client-keytab");
-    let err = Credentials::builder()
-        .store(store)
-        .usage(CredUsage::Initiate)
-        .acquire()
-        .unwrap_err();
-    check!(err.gss().is_some(), "{err:?}");
+    if !ext::is_supported("cred_store") {
+        // Heimdal: the ccache is empty again (Heimdal has no client-keytab fallback).
+        let err = Credentials::initiator_from_ccache(&name).unwrap_err();
+        check!(err.gss().is_some_and(|g| g.minor() != 0), "{err:?}");
+    } else {
+        // MIT: import_cred would refill an empty ccache from the default client keytab
+        // (the realm sets one); the store rules that out.
+        let store = CredStore::new()
+            .ccache(&name)
+            .client_keytab("MEMORY:gssapi-rs-no-client-keytab");
+        let err = Credentials::builder()
+            .store(store)
+            .usage(CredUsage::Initiate)
+            .acquire()
+            .unwrap_err();
+        check!(
+            err.gss().is_some_and(|g| !g.is_unavailable_in_library()),
+            "{err:?}"
+        );
+    }
     // An explicit destroy reports; a name that is not a ccache type is libkrb5's error.
     b.destroy().map_err(fail)?;
     let err = gssapi::raw::ext::krb5::krb5_destroy_ccache("NOSUCHTYPE:x").unwrap_err();
@@ -448,5 +458,31 @@ pub(crate) fn negotiable_mechanisms() -> TestResult {
             .any(|m| m == "SPNEGO cannot find mechanisms to negotiate")),
         "{err:?}"
     );
+    Ok(())
+}
+
+pub(crate) fn credentials_from_named_keytab_and_ccache() -> TestResult {
+    // Acceptor credentials from the keytab by name: a Kerberos handshake accepts with them.
+    let acceptor = Credentials::acceptor_from_keytab(&realm().keytab()).map_err(fail)?;
+    check!(acceptor.usage().map_err(fail)? == CredUsage::Accept);
+    let (client, server, _) =
+        handshake(Some(&gssapi::Mechanism::KERBEROS), flags(), Some(&acceptor)).map_err(fail)?;
+    check!(client.is_complete() && server.is_complete());
+    // Initiator credentials from the user's ccache by name.
+    let user = Credentials::initiator_from_ccache(&realm().user_ccache()).map_err(fail)?;
+    check!(user.name().map_err(fail)?.to_string() == realm().user_principal());
+    // A keytab that does not exist: MIT refuses at once, Heimdal when a token comes.
+    let missing = Credentials::acceptor_from_keytab("FILE:/nonexistent/keytab");
+    if heimdal() {
+        let creds = missing.map_err(fail)?;
+        let err = handshake(Some(&gssapi::Mechanism::KERBEROS), flags(), Some(&creds)).unwrap_err();
+        check!(err.gss().is_some_and(|g| g.minor() != 0), "{err:?}");
+    } else {
+        let err = missing.unwrap_err();
+        check!(
+            err.krb5_error() == Some(gssapi::Krb5Error::KeytabEntryNotFound),
+            "{err:?}"
+        );
+    }
     Ok(())
 }

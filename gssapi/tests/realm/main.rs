@@ -61,6 +61,7 @@ fn main() {
         extras::credential_sources,
         extras::delegated_into_memory_ccache,
         extras::temporary_ccache_for_delegated_credentials,
+        extras::credentials_from_named_keytab_and_ccache,
         extras::raw_and_high_level_interoperate,
         extras::negotiable_mechanisms,
         extras::session_key_and_in_place,

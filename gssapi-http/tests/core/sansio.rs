@@ -1,0 +1,154 @@
+use crate::*;
+use gssapi_http::client::{MutualAuthentication, NegotiateClient, Next, Verdict};
+use gssapi_http::server::{Acceptor, AuthError, Outcome};
+use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use http::{HeaderMap, StatusCode};
+use libtest_mimic::Failed;
+
+fn acceptor() -> Acceptor {
+    Acceptor::builder()
+        .keytab(realm().keytab())
+        .build()
+        .expect("acceptor credentials")
+}
+
+/// Drives one request: client exchange against the acceptor, as an HTTP server would.
+/// Returns the final status and the verdict.
+fn drive(
+    client: &NegotiateClient,
+    acceptor: &Acceptor,
+) -> Result<(StatusCode, Next, Option<gssapi_http::server::Identity>), Failed> {
+    let mut exchange = client.exchange();
+    let mut request = HeaderMap::new();
+    if let Some(h) = exchange.initial("localhost").map_err(fail)? {
+        h.apply(&mut request);
+    }
+    for _ in 0..5 {
+        let (status, response, identity) = match acceptor.authenticate(&request, None) {
+            Outcome::Authenticated { identity, headers } => {
+                (StatusCode::OK, headers, Some(identity))
+            }
+            Outcome::Respond {
+                status,
+                headers,
+                error,
+            } => {
+                if let Some(e) = error {
+                    eprintln!("refused: {e}");
+                }
+                (status, headers, None)
+            }
+        };
+        match exchange
+            .response("localhost", status, &response)
+            .map_err(fail)?
+        {
+            Next::Retry(h) => h.apply(&mut request),
+            next => return Ok((status, next, identity)),
+        }
+    }
+    Err("no answer after 5 rounds".into())
+}
+
+pub fn round_trip_with_mutual_token() -> TestResult {
+    let client = NegotiateClient::builder()
+        .mutual_authentication(MutualAuthentication::Required)
+        .build();
+    let (status, next, identity) = drive(&client, &acceptor())?;
+    check!(status == StatusCode::OK, "status {status} {next:?}");
+    check!(next == Next::Done(Verdict::Authenticated), "{next:?}");
+    let identity = identity.ok_or("no identity")?;
+    check!(
+        identity.principal() == realm().user_principal(),
+        "{}",
+        identity.principal()
+    );
+    check!(
+        identity.mech() == &gssapi::Mechanism::KERBEROS,
+        "{:?}",
+        identity.mech()
+    );
+    check!(identity.flags().contains(gssapi::Flags::MUTUAL));
+    check!(identity.delegated().is_none());
+    Ok(())
+}
+
+pub fn no_credentials_gets_bare_challenge() -> TestResult {
+    match acceptor().authenticate(&HeaderMap::new(), None) {
+        Outcome::Respond {
+            status,
+            headers,
+            error,
+        } => {
+            check!(status == StatusCode::UNAUTHORIZED);
+            check!(headers.get(WWW_AUTHENTICATE).map(|v| v.as_bytes()) == Some(&b"Negotiate"[..]));
+            check!(error.is_none());
+            Ok(())
+        }
+        other => Err(format!("{other:?}").into()),
+    }
+}
+
+pub fn replayed_token_is_refused() -> TestResult {
+    let acceptor = acceptor();
+    let client = NegotiateClient::builder().opportunistic(true).build();
+    let mut exchange = client.exchange();
+    let mut request = HeaderMap::new();
+    exchange
+        .initial("localhost")
+        .map_err(fail)?
+        .ok_or("opportunistic token")?
+        .apply(&mut request);
+    check!(request.contains_key(AUTHORIZATION));
+    check!(matches!(
+        acceptor.authenticate(&request, None),
+        Outcome::Authenticated { .. }
+    ));
+    match acceptor.authenticate(&request, None) {
+        // MIT: the library's replay cache.
+        Outcome::Respond {
+            status,
+            error: Some(AuthError::Gss(e)),
+            ..
+        } if !heimdal() => {
+            check!(status == StatusCode::UNAUTHORIZED);
+            check!(e.krb5_error() == Some(gssapi::Krb5Error::Replay), "{e}");
+            Ok(())
+        }
+        // Heimdal keeps none: the acceptor's in-process cache.
+        Outcome::Respond {
+            status,
+            error: Some(AuthError::Replay),
+            ..
+        } if heimdal() => {
+            check!(status == StatusCode::UNAUTHORIZED);
+            Ok(())
+        }
+        other => Err(format!("replay accepted or wrong refusal: {other:?}").into()),
+    }
+}
+
+pub fn delegated_credentials_live_with_the_identity() -> TestResult {
+    let client = NegotiateClient::builder()
+        .delegate(true)
+        .mutual_authentication(MutualAuthentication::Required)
+        .build();
+    let (_, _, identity) = drive(&client, &acceptor())?;
+    let identity = identity.ok_or("no identity")?;
+    let delegated = identity.delegated().ok_or("no delegated credentials")?;
+    let ccache = delegated.ccache_name().to_owned();
+    check!(ccache.starts_with("MEMORY:"), "{ccache}");
+    check!(delegated.credentials().name().map_err(fail)?.to_string() == realm().user_principal());
+    drop(identity);
+    // The ccache is gone: acquiring from it fails.
+    let again = gssapi::Credentials::builder()
+        .store(
+            gssapi::CredStore::new()
+                .ccache(&ccache)
+                .client_keytab(&realm().no_client_keytab()),
+        )
+        .usage(gssapi::CredUsage::Initiate)
+        .acquire();
+    check!(again.is_err(), "the ccache {ccache} outlived the identity");
+    Ok(())
+}
