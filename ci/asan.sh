@@ -55,6 +55,13 @@ for impl in "${impls[@]}"; do
       --no-fail-fast -- --skip threads::ten_thousand_handshakes_keep_memory_flat; then
     status=1
   fi
+  # gssapi-http's sans-IO suite (acceptor, delegated ccaches, sessions, replay cache).
+  if ! GSSAPI_SYS_IMPL=$impl CARGO_TARGET_DIR=$target_root/$impl \
+    RUSTFLAGS="-Zsanitizer=address" RUSTDOCFLAGS="-Zsanitizer=address" \
+    ASAN_OPTIONS="detect_leaks=1:exitcode=0:abort_on_error=1:fast_unwind_on_malloc=0:detect_stack_use_after_return=1:log_path=$reports/asan" \
+    cargo +nightly test -p gssapi-http --target x86_64-unknown-linux-gnu --test core --no-fail-fast; then
+    status=1
+  fi
   python3 ci/lsan-check.py "$reports" "${supp[@]}" || status=1
 done
 exit $status
