@@ -18,6 +18,8 @@ step "dependencies"
 bash ci/install-deps.sh
 
 export CARGO_TERM_COLOR=never
+# gssapi-http's adapters (tower, axum, reqwest, blocking) are features; docs and tests use them.
+http_features=gssapi-http/axum,gssapi-http/reqwest,gssapi-http/blocking
 export RUST_BACKTRACE=1
 
 step "cargo fmt --check"
@@ -27,10 +29,7 @@ step "cargo clippy (all targets, all features, -D warnings)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "cargo doc (every public item documented, no broken links)"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
-
-# gssapi-http's adapters (tower, axum, reqwest, blocking) are features; the tests use them all.
-http_features=gssapi-http/axum,gssapi-http/reqwest,gssapi-http/blocking
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet --features "$http_features"
 
 step "tests against MIT krb5"
 cargo test --workspace --features "$http_features" 2>&1 | tee -a "$log"
