@@ -284,7 +284,11 @@ impl<'a> Cursor<'a> {
             let name = self.token("an auth-param name or a token68")?;
             self.skip_ows();
             if self.peek() != Some(b'=') {
-                return Err(self.error("'=' after the auth-param name"));
+                return Err(self.error(if params.is_empty() {
+                    "a token68 (base64 characters) or auth-params (name=value)"
+                } else {
+                    "'=' after the auth-param name"
+                }));
             }
             self.pos += 1;
             self.skip_ows();
