@@ -43,3 +43,10 @@ pub mod server;
 pub mod session;
 #[cfg(feature = "tower")]
 pub mod tower;
+
+/// The guide's code blocks (`docs/http.md`), compiled as doctests so they stay true.
+#[cfg(all(doctest, feature = "axum", feature = "reqwest", feature = "blocking"))]
+mod guide {
+    #[doc = include_str!("../../docs/http.md")]
+    struct Http;
+}
