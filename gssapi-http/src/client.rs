@@ -180,6 +180,11 @@ impl NegotiateClient {
     pub fn mutual_authentication(&self) -> MutualAuthentication {
         self.config.mutual
     }
+
+    /// Whether the first request carries a token ([`ClientBuilder::opportunistic`]).
+    pub fn is_opportunistic(&self) -> bool {
+        self.config.opportunistic
+    }
 }
 
 impl ClientBuilder {
@@ -310,6 +315,11 @@ pub enum Next {
     /// (requests-gssapi's `SanitizedResponse`).
     Sanitize,
 }
+
+/// A marker the adapters (`reqwest`, `blocking`) put in a response's extensions when they
+/// replaced an error response by its status alone ([`Next::Sanitize`]): no body, no headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sanitized;
 
 /// What is known about the server when the answer arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
