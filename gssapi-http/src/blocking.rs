@@ -96,11 +96,11 @@ where
     let mut certificate: Option<Vec<u8>> = None;
     loop {
         let mut response = send(&headers).map_err(BlockingError::Send)?;
-        if let Some(ServerCertificate(der)) = response.extensions().get::<ServerCertificate>() {
-            if certificate.as_ref() != Some(der) {
-                exchange.set_server_certificate(der)?;
-                certificate = Some(der.clone());
-            }
+        if let Some(ServerCertificate(der)) = response.extensions().get::<ServerCertificate>()
+            && certificate.as_ref() != Some(der)
+        {
+            exchange.set_server_certificate(der)?;
+            certificate = Some(der.clone());
         }
         match exchange.response(host, response.status(), response.headers())? {
             Next::Retry(auth) => auth.apply(&mut headers),

@@ -165,13 +165,13 @@ impl Middleware for NegotiateMiddleware {
             let retry = request.try_clone();
             let mut response = next.clone().run(request, extensions).await?;
             let status = response.status();
-            if let Some(der) = peer_certificate(&response) {
-                if certificate.as_ref() != Some(&der) {
-                    exchange
-                        .set_server_certificate(&der)
-                        .map_err(middleware_error)?;
-                    certificate = Some(der);
-                }
+            if let Some(der) = peer_certificate(&response)
+                && certificate.as_ref() != Some(&der)
+            {
+                exchange
+                    .set_server_certificate(&der)
+                    .map_err(middleware_error)?;
+                certificate = Some(der);
             }
             let host = host_of(response.url());
             let headers: HeaderMap = response.headers().clone();

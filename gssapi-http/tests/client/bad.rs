@@ -137,7 +137,7 @@ pub fn replayed_final_token() -> TestResult {
         }
         let mutual = match accept(&acceptor, headers) {
             Ok(h) => h.get(WWW_AUTHENTICATE).cloned().expect("a mutual token"),
-            Err(refused) => return refused,
+            Err(refused) => return *refused,
         };
         let token = first.lock().unwrap().get_or_insert(mutual).clone();
         let mut r = response(200, &[], "replayed");
@@ -210,7 +210,7 @@ pub fn basic_and_negotiate_offered() -> TestResult {
                         r.headers_mut().extend(mutual);
                         r
                     }
-                    Err(refused) => refused,
+                    Err(refused) => *refused,
                 };
             }
             let mut r = response(401, &[], "");

@@ -292,7 +292,7 @@ pub fn challenge() -> http::Response<String> {
 pub fn accept(
     acceptor: &Acceptor,
     headers: &HeaderMap,
-) -> Result<HeaderMap, http::Response<String>> {
+) -> Result<HeaderMap, Box<http::Response<String>>> {
     match acceptor.authenticate(headers, None) {
         Outcome::Authenticated { headers, .. } => Ok(headers),
         Outcome::Respond {
@@ -301,7 +301,7 @@ pub fn accept(
             let mut r = http::Response::new(String::new());
             *r.status_mut() = status;
             *r.headers_mut() = headers;
-            Err(r)
+            Err(Box::new(r))
         }
     }
 }
