@@ -109,6 +109,18 @@ pub fn target_host_overrides_the_url() -> TestResult {
     let got = get_ok(&http(client), &server.url("127.0.0.1"))?;
     check!(got.status == StatusCode::OK, "{got:?}");
     check!(got.verdict == Some(Verdict::Authenticated), "{got:?}");
+    check_two_rounds(&server)?;
+
+    // target_name: exactly this name, whatever the URL and the service say.
+    let server = serve(protected(acceptor_for("HTTP@localhost")));
+    let name = gssapi::Name::hostbased_service("HTTP@localhost").map_err(fail)?;
+    let client = NegotiateClient::builder()
+        .service("ignored")
+        .target_name(name)
+        .mutual_authentication(MutualAuthentication::Required)
+        .build();
+    let got = get_ok(&http(client), &server.url("127.0.0.1"))?;
+    check!(got.verdict == Some(Verdict::Authenticated), "{got:?}");
     check_two_rounds(&server)
 }
 
