@@ -19,7 +19,7 @@ bash ci/install-deps.sh
 
 export CARGO_TERM_COLOR=never
 # gssapi-http's adapters (tower, axum, reqwest, blocking) are features; docs and tests use them.
-http_features=gssapi-http/axum,gssapi-http/reqwest,gssapi-http/blocking
+http_features=gssapi-http/axum,gssapi-http/reqwest-rustls,gssapi-http/blocking
 export RUST_BACKTRACE=1
 
 step "cargo fmt --check"
@@ -44,6 +44,10 @@ for example in demo tcp messages delegation; do
   cargo run --quiet -p gssapi --example "$example" >/dev/null
 done
 cargo run --quiet -p gssapi-raw --example raw_handshake >/dev/null
+for example in reqwest_client blocking_client; do
+  echo "--- example gssapi-http $example"
+  cargo run --quiet -p gssapi-http --features "$http_features" --example "$example" >/dev/null
+done
 
 step "benchmark, quick mode (a smoke run: the full one is cargo bench -p gssapi --bench tiers)"
 cargo bench -p gssapi --bench tiers -- --quick

@@ -17,7 +17,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let acceptor = Acceptor::builder().keytab("/etc/httpd.keytab").build()?;
-//! let app = Router::new().route("/", get(hello)).layer(NegotiateLayer::new(acceptor));
+//! let app: Router = Router::new().route("/", get(hello)).layer(NegotiateLayer::new(acceptor));
 //! // Serve with ConnectInfo so multi-leg mechanisms (NTLM) keep their context per connection:
 //! // axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
 //! # drop(app);

@@ -92,6 +92,18 @@ pub enum ClientError {
     /// The server certificate gave no channel bindings.
     #[error("channel bindings: {0}")]
     ChannelBindings(#[from] cbt::CertificateError),
+    /// The explicit credentials have a Kerberos element but none for SPNEGO (e.g. from
+    /// `Credentials::initiator_from_ccache`, `gss_krb5_import_cred`). MIT would then
+    /// silently use the *default* credentials for SPNEGO, another identity; Heimdal fails
+    /// with `GSS_S_NO_CRED`. Use [`Mechanism::KERBEROS`] with such credentials, or acquire
+    /// them for SPNEGO too (a credential store's `ccache`, on MIT).
+    #[error(
+        "the credentials have no SPNEGO element (only {have}); use the Kerberos mechanism with them"
+    )]
+    CredentialsWithoutSpnego {
+        /// The mechanisms the credentials hold.
+        have: String,
+    },
 }
 
 /// How the target name is made.
@@ -179,6 +191,11 @@ impl NegotiateClient {
     /// The mutual-authentication mode.
     pub fn mutual_authentication(&self) -> MutualAuthentication {
         self.config.mutual
+    }
+
+    /// Whether the first request carries a token ([`ClientBuilder::opportunistic`]).
+    pub fn is_opportunistic(&self) -> bool {
+        self.config.opportunistic
     }
 }
 
@@ -311,6 +328,11 @@ pub enum Next {
     Sanitize,
 }
 
+/// A marker the adapters (`reqwest`, `blocking`) put in a response's extensions when they
+/// replaced an error response by its status alone ([`Next::Sanitize`]): no body, no headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sanitized;
+
 /// What is known about the server when the answer arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -328,6 +350,24 @@ struct Leg {
     rounds: u32,
     done: bool,
     sent: bool,
+    /// The last header value made for this leg (the origin's is resent with a proxy's answer).
+    header: Option<HeaderValue>,
+}
+
+/// Refuses credentials that SPNEGO would not use (see
+/// [`ClientError::CredentialsWithoutSpnego`]): Kerberos only, no SPNEGO element.
+fn check_spnego_credentials(mech: &Mechanism, creds: &Credentials) -> Result<(), ClientError> {
+    if *mech != Mechanism::SPNEGO {
+        return Ok(());
+    }
+    let mechs = creds.mechs()?;
+    if mechs.contains(&Mechanism::KERBEROS) && !mechs.contains(&Mechanism::SPNEGO) {
+        let have: Vec<String> = mechs.iter().map(ToString::to_string).collect();
+        return Err(ClientError::CredentialsWithoutSpnego {
+            have: have.join(", "),
+        });
+    }
+    Ok(())
 }
 
 /// One request's exchange (see the [module docs](self)).
@@ -360,8 +400,10 @@ impl ClientExchange {
             return Ok(None);
         }
         let token = self.start(false, host)?;
+        let value = header::negotiate_header(&token);
+        self.origin.header = Some(value.clone());
         Ok(Some(AuthHeaders {
-            authorization: Some(header::negotiate_header(&token)),
+            authorization: Some(value),
             proxy_authorization: None,
         }))
     }
@@ -430,6 +472,7 @@ impl ClientExchange {
             .mech(&self.config.mech)
             .flags(flags);
         if let Some(creds) = &self.config.credentials {
+            check_spnego_credentials(&self.config.mech, creds)?;
             builder = builder.credentials(creds);
         }
         if let (Some(b), false) = (&self.bindings, proxy) {
@@ -481,8 +524,11 @@ impl ClientExchange {
             _ => self.start(proxy, host)?,
         };
         let value = header::negotiate_header(&token);
+        self.leg(proxy).header = Some(value.clone());
         let mut out = AuthHeaders::default();
         if proxy {
+            // The proxy stopped the request: the origin never saw its token, which stays.
+            out.authorization = self.origin.header.clone();
             out.proxy_authorization = Some(value);
         } else {
             out.authorization = Some(value);

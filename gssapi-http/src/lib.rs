@@ -36,9 +36,13 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod cbt;
 pub mod client;
 pub mod header;
+#[cfg(feature = "reqwest")]
+pub mod reqwest;
 pub mod server;
 pub mod session;
 #[cfg(feature = "tower")]
