@@ -662,12 +662,14 @@ static REGISTERED_KEYTAB: Mutex<Option<String>> = Mutex::new(None);
 /// Acceptor credentials for every mechanism (SPNEGO included) from a keytab: the credential
 /// store where the library has one (MIT); else (Heimdal 7.8) the keytab registered as the
 /// process's acceptor identity, once, and default credentials.
-fn keytab_credentials(keytab: &str) -> Result<AcceptorCreds, AuthError> {
-    let acquired = Credentials::builder()
+fn keytab_credentials(keytab: &str, name: Option<&Name>) -> Result<AcceptorCreds, AuthError> {
+    let mut builder = Credentials::builder()
         .usage(CredUsage::Accept)
-        .store(CredStore::new().keytab(keytab))
-        .acquire();
-    match acquired {
+        .store(CredStore::new().keytab(keytab));
+    if let Some(n) = name {
+        builder = builder.name(n);
+    }
+    match builder.acquire() {
         Ok(c) => Ok(AcceptorCreds::Given(c)),
         Err(e) if e.gss().is_some_and(|g| g.is_unavailable_in_library()) => {
             let mut registered = REGISTERED_KEYTAB.lock().expect("keytab lock");
@@ -685,7 +687,16 @@ fn keytab_credentials(keytab: &str) -> Result<AcceptorCreds, AuthError> {
                     *registered = Some(keytab.to_owned());
                 }
             }
-            Ok(AcceptorCreds::Default)
+            // The registered keytab serves default credentials; a service name narrows them.
+            match name {
+                None => Ok(AcceptorCreds::Default),
+                Some(n) => Ok(AcceptorCreds::Given(
+                    Credentials::builder()
+                        .usage(CredUsage::Accept)
+                        .name(n)
+                        .acquire()?,
+                )),
+            }
         }
         Err(e) => Err(e.into()),
     }
@@ -702,7 +713,8 @@ impl AcceptorBuilder {
     /// without the process environment: MIT's credential store; on Heimdal 7.8, which has
     /// none, the keytab becomes the process's acceptor identity
     /// (`gsskrb5_register_acceptor_identity`; a second, different keytab in the same process
-    /// is [`AuthError::KeytabConflict`]).
+    /// is [`AuthError::KeytabConflict`]). With [`service_name`](Self::service_name), only
+    /// that service's keys; a [`cred_store`](Self::cred_store) given too takes precedence.
     pub fn keytab(mut self, keytab: impl Into<String>) -> Self {
         self.keytab = Some(keytab.into());
         self
@@ -806,13 +818,11 @@ impl AcceptorBuilder {
 
     /// Acquires the acceptor credentials (once) and builds the acceptor.
     pub fn build(self) -> Result<Acceptor, AuthError> {
-        let creds = match (self.creds, self.store, &self.name) {
-            (Some(c), _, _) => AcceptorCreds::Given(c),
-            (None, None, None) => match &self.keytab {
-                Some(kt) => keytab_credentials(kt)?,
-                None => AcceptorCreds::Default,
-            },
-            (None, store, name) => {
+        let creds = match (self.creds, self.store, &self.name, &self.keytab) {
+            (Some(c), ..) => AcceptorCreds::Given(c),
+            (None, None, None, None) => AcceptorCreds::Default,
+            (None, None, name, Some(kt)) => keytab_credentials(kt, name.as_ref())?,
+            (None, store, name, _) => {
                 let mut b = Credentials::builder().usage(CredUsage::Accept);
                 if let Some(s) = store {
                     b = b.store(s);

@@ -14,6 +14,7 @@ fn main() {
         sansio::no_credentials_gets_bare_challenge,
         sansio::replayed_token_is_refused,
         sansio::delegated_credentials_live_with_the_identity,
+        sansio::keytab_with_service_name,
     ];
     run(tests, |_| {})
 }

@@ -152,3 +152,49 @@ pub fn delegated_credentials_live_with_the_identity() -> TestResult {
     check!(again.is_err(), "the ccache {ccache} outlived the identity");
     Ok(())
 }
+
+pub fn keytab_with_service_name() -> TestResult {
+    let http = gssapi::Name::hostbased_service("HTTP@localhost").map_err(fail)?;
+    let only_http = Acceptor::builder()
+        .keytab(realm().keytab())
+        .service_name(http)
+        .build()
+        .map_err(fail)?;
+    let client = NegotiateClient::builder()
+        .mutual_authentication(MutualAuthentication::Required)
+        .build();
+    let (status, next, _) = drive(&client, &only_http)?;
+    check!(
+        status == StatusCode::OK && next == Next::Done(Verdict::Authenticated),
+        "{status} {next:?}"
+    );
+    // Acceptor credentials for host@localhost only: an HTTP ticket is refused.
+    let host = gssapi::Name::hostbased_service("host@localhost").map_err(fail)?;
+    let only_host = Acceptor::builder()
+        .keytab(realm().keytab())
+        .service_name(host)
+        .build()
+        .map_err(fail)?;
+    let mut exchange = NegotiateClient::builder()
+        .opportunistic(true)
+        .build()
+        .exchange();
+    let mut request = HeaderMap::new();
+    exchange
+        .initial("localhost")
+        .map_err(fail)?
+        .ok_or("token")?
+        .apply(&mut request);
+    match only_host.authenticate(&request, None) {
+        Outcome::Respond {
+            status,
+            error: Some(AuthError::Gss(e)),
+            ..
+        } => {
+            check!(status == StatusCode::UNAUTHORIZED, "{status}");
+            check!(e.gss().is_some(), "{e}");
+            Ok(())
+        }
+        other => Err(format!("an HTTP ticket was accepted by host@ credentials: {other:?}").into()),
+    }
+}
