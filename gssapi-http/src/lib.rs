@@ -48,9 +48,11 @@ pub mod session;
 #[cfg(feature = "tower")]
 pub mod tower;
 
-/// The guide's code blocks (`docs/http.md`), compiled as doctests so they stay true.
+/// The guide's code blocks (`docs/http.md`, and the README's), compiled as doctests so they stay true.
 #[cfg(all(doctest, feature = "axum", feature = "reqwest", feature = "blocking"))]
 mod guide {
     #[doc = include_str!("../../docs/http.md")]
     struct Http;
+    #[doc = include_str!("../../README.md")]
+    struct Readme;
 }
