@@ -15,6 +15,9 @@ packages=(
   valgrind llvm
   # the python-gssapi peer of the interop test (for Debian's /usr/bin/python3)
   python3-gssapi
+  # NTLM through SPNEGO for gssapi-http's multi-leg tests (an MIT mechglue plugin: once
+  # installed, MIT's glue loads it for every multi-mechanism call, and the suites expect it)
+  gss-ntlmssp
 )
 
 missing=()

@@ -34,8 +34,12 @@ pub(crate) fn session_key_and_ggf() -> TestResult {
             "{err:?}"
         );
     } else {
+        // The minor code is EINVAL, but MIT's glue renumbers mechanism minor codes once a
+        // loadable mechanism (gss-ntlmssp, /etc/gss/mech.d) is present: check its message.
         check!(
-            err.routine() == Some(RoutineError::Unavailable) && err.minor() == 22,
+            err.routine() == Some(RoutineError::Unavailable)
+                && err.minor() != 0
+                && err.minor_messages().iter().any(|m| m == "Invalid argument"),
             "{err:?}"
         );
     }
@@ -68,10 +72,13 @@ pub(crate) fn session_key_and_ggf() -> TestResult {
     } else {
         RoutineError::Unavailable
     };
-    check!(
-        err.routine() == Some(expected) && err.minor() == 22,
-        "{err:?}"
-    );
+    // (MIT renumbers the minor code when a loadable mechanism is present: its message.)
+    let einval = if heimdal() {
+        err.minor() == 22
+    } else {
+        err.minor_messages().iter().any(|m| m == "Invalid argument")
+    };
+    check!(err.routine() == Some(expected) && einval, "{err:?}");
     let empty = SecContext::new();
     let err =
         ggf::inquire_sec_context_by_oid(&empty, &ggf::oids::INQ_SSPI_SESSION_KEY).unwrap_err();
