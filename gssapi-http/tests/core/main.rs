@@ -15,6 +15,7 @@ fn main() {
         sansio::replayed_token_is_refused,
         sansio::delegated_credentials_live_with_the_identity,
         sansio::keytab_with_service_name,
+        sansio::accepts_on_many_threads,
     ];
     run(tests, |_| {})
 }

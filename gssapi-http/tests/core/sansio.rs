@@ -198,3 +198,51 @@ pub fn keytab_with_service_name() -> TestResult {
         other => Err(format!("an HTTP ticket was accepted by host@ credentials: {other:?}").into()),
     }
 }
+
+/// One acceptor, accepts on several threads at once (each thread acquires its own
+/// credentials from the keytab, so MIT's per-credential lock does not serialize them).
+pub fn accepts_on_many_threads() -> TestResult {
+    let acceptor = acceptor();
+    let client = NegotiateClient::builder().opportunistic(true).build();
+    let requests: Vec<HeaderMap> = (0..32)
+        .map(|_| {
+            let mut h = HeaderMap::new();
+            client
+                .exchange()
+                .initial("localhost")
+                .unwrap()
+                .unwrap()
+                .apply(&mut h);
+            h
+        })
+        .collect();
+    let results: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = requests
+            .chunks(8)
+            .map(|chunk| {
+                let acceptor = acceptor.clone();
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|h| match acceptor.authenticate(h, None) {
+                            Outcome::Authenticated { identity, .. } => {
+                                identity.principal().to_owned()
+                            }
+                            other => format!("refused: {other:?}"),
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    check!(results.len() == 32);
+    check!(
+        results.iter().all(|p| *p == realm().user_principal()),
+        "{results:?}"
+    );
+    Ok(())
+}

@@ -188,7 +188,8 @@ pub(crate) fn acceptor_credentials_for_a_named_service() -> TestResult {
     // default mechanisms it can have some: gss-ntlmssp, when installed, accepts any name.)
     let none = service("nosuch@localhost");
     let mut krb5 = gssapi_raw::OidSet::new().map_err(fail)?;
-    krb5.insert(&gssapi_raw::mech_type::KERBEROS).map_err(fail)?;
+    krb5.insert(&gssapi_raw::mech_type::KERBEROS)
+        .map_err(fail)?;
     let err = cred::acquire_cred(Some(&none), None, Some(&krb5), CredUsage::Accept).unwrap_err();
     check!(err.is(ErrorKind::MissingCredentials), "{err:?}");
     if heimdal() {
