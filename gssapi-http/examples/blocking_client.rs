@@ -34,6 +34,10 @@ fn get_url(
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // With the `reqwest-rustls` feature (channel bindings), reqwest's rustls has no crypto
+    // provider of its own: install one before building a client.
+    #[cfg(feature = "reqwest-rustls")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let realm = Realm::new()?;
     for (key, value) in realm.env() {
         // SAFETY: the process has one thread: the server's runtime starts below.

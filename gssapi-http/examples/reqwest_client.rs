@@ -18,6 +18,10 @@ async fn hello(Negotiated(who): Negotiated) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // With the `reqwest-rustls` feature (channel bindings), reqwest's rustls has no crypto
+    // provider of its own: install one before building a client.
+    #[cfg(feature = "reqwest-rustls")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let realm = Realm::new()?;
     for (key, value) in realm.env() {
         // SAFETY: the process has one thread: the runtime starts below.
