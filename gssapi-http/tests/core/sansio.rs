@@ -216,6 +216,23 @@ pub fn accepts_on_many_threads() -> TestResult {
             h
         })
         .collect();
+    // Under valgrind, threads contending for MIT's replay-cache OFD lock deadlock (valgrind
+    // 3.19 does not treat F_OFD_SETLKW as blocking): the chunks run one after the other there.
+    if under_valgrind() {
+        let refused: Vec<String> = requests
+            .iter()
+            .filter_map(|h| match acceptor.authenticate(h, None) {
+                Outcome::Authenticated { identity, .. }
+                    if identity.principal() == realm().user_principal() =>
+                {
+                    None
+                }
+                other => Some(format!("{other:?}")),
+            })
+            .collect();
+        check!(refused.is_empty(), "{refused:?}");
+        return Ok(());
+    }
     let results: Vec<String> = std::thread::scope(|s| {
         let handles: Vec<_> = requests
             .chunks(8)
