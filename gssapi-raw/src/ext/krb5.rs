@@ -400,34 +400,123 @@ pub fn krb5_destroy_ccache(name: &str) -> Result<()> {
     let name = std::ffi::CString::new(name).map_err(|_| {
         Error::invalid_input(FUNCTION, "the ccache name must not contain a NUL byte")
     })?;
-    let fail = |code: crate::sys::krb5_error_code| {
-        Error::capture(
-            FUNCTION,
-            crate::sys::GSS_S_FAILURE,
-            code as u32,
-            Some(&crate::oid::mech_type::KERBEROS),
-        )
-    };
-    let mut kctx: crate::sys::krb5_context = std::ptr::null_mut();
-    // SAFETY: the out-pointer is valid; the context is freed below on every path.
-    let code = unsafe { crate::sys::krb5_init_context(&mut kctx) };
-    if code != 0 {
-        return Err(fail(code));
+    let kctx = Krb5Context::new(FUNCTION)?;
+    kctx.resolve_ccache(&name, FUNCTION)?.destroy(FUNCTION)
+}
+
+/// A failure of a libkrb5 call: its code as the minor status of `GSS_S_FAILURE`, with the
+/// Kerberos mechanism, so [`Error::krb5_error`] and the messages work.
+fn krb5_failure(function: &'static str, code: crate::sys::krb5_error_code) -> Error {
+    Error::capture(
+        function,
+        crate::sys::GSS_S_FAILURE,
+        code as u32,
+        Some(&crate::oid::mech_type::KERBEROS),
+    )
+}
+
+/// A libkrb5 context, freed on drop (after every handle resolved with it: they borrow it).
+struct Krb5Context(crate::sys::krb5_context);
+
+impl Krb5Context {
+    fn new(function: &'static str) -> Result<Krb5Context> {
+        let mut kctx: crate::sys::krb5_context = std::ptr::null_mut();
+        // SAFETY: the out-pointer is valid; the context is owned by the value returned.
+        let code = unsafe { crate::sys::krb5_init_context(&mut kctx) };
+        if code != 0 {
+            return Err(krb5_failure(function, code));
+        }
+        Ok(Krb5Context(kctx))
     }
-    let mut cache: crate::sys::krb5_ccache = std::ptr::null_mut();
-    // SAFETY: a valid context and a NUL-terminated name; the handle is destroyed below.
-    let mut code = unsafe { crate::sys::krb5_cc_resolve(kctx, name.as_ptr(), &mut cache) };
-    if code == 0 {
-        // SAFETY: `cache` was resolved with `kctx`; krb5_cc_destroy releases the handle too,
-        // on success and on failure (MIT and Heimdal both close it).
-        code = unsafe { crate::sys::krb5_cc_destroy(kctx, cache) };
+
+    /// Resolves a ccache by name (`krb5_cc_resolve`; errors as `function`'s).
+    fn resolve_ccache(
+        &self,
+        name: &std::ffi::CStr,
+        function: &'static str,
+    ) -> Result<Krb5Ccache<'_>> {
+        let mut cache: crate::sys::krb5_ccache = std::ptr::null_mut();
+        // SAFETY: a valid context and a NUL-terminated name; the handle is owned by the value
+        // returned, which borrows the context.
+        let code = unsafe { crate::sys::krb5_cc_resolve(self.0, name.as_ptr(), &mut cache) };
+        if code != 0 {
+            return Err(krb5_failure(function, code));
+        }
+        Ok(Krb5Ccache {
+            kctx: self,
+            handle: cache,
+        })
     }
-    // SAFETY: the context came from krb5_init_context and no handle of it remains.
-    unsafe { crate::sys::krb5_free_context(kctx) };
-    if code != 0 {
-        return Err(fail(code));
+
+    /// Resolves a keytab by name (`krb5_kt_resolve`; errors as `function`'s).
+    #[cfg_attr(not(gss_has = "krb5"), allow(dead_code))]
+    fn resolve_keytab(
+        &self,
+        name: &std::ffi::CStr,
+        function: &'static str,
+    ) -> Result<Krb5Keytab<'_>> {
+        let mut keytab: crate::sys::krb5_keytab = std::ptr::null_mut();
+        // SAFETY: a valid context and a NUL-terminated name; the handle is owned by the value
+        // returned, which borrows the context.
+        let code = unsafe { crate::sys::krb5_kt_resolve(self.0, name.as_ptr(), &mut keytab) };
+        if code != 0 {
+            return Err(krb5_failure(function, code));
+        }
+        Ok(Krb5Keytab {
+            kctx: self,
+            handle: keytab,
+        })
     }
-    Ok(())
+}
+
+impl Drop for Krb5Context {
+    fn drop(&mut self) {
+        // SAFETY: the context came from krb5_init_context; the handles resolved with it
+        // borrow it, so none remains.
+        unsafe { crate::sys::krb5_free_context(self.0) };
+    }
+}
+
+/// A ccache handle, closed on drop (not destroyed: see [`Krb5Ccache::destroy`]).
+struct Krb5Ccache<'a> {
+    kctx: &'a Krb5Context,
+    handle: crate::sys::krb5_ccache,
+}
+
+impl Krb5Ccache<'_> {
+    /// Destroys the ccache (`krb5_cc_destroy`, which releases the handle too).
+    fn destroy(self, function: &'static str) -> Result<()> {
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: the handle was resolved with the context, which is alive; krb5_cc_destroy
+        // releases it on success and on failure (MIT and Heimdal both close it), so the
+        // drop (close) is skipped.
+        let code = unsafe { crate::sys::krb5_cc_destroy(this.kctx.0, this.handle) };
+        if code != 0 {
+            return Err(krb5_failure(function, code));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Krb5Ccache<'_> {
+    fn drop(&mut self) {
+        // SAFETY: resolved with the (still alive) context; not used after this.
+        unsafe { crate::sys::krb5_cc_close(self.kctx.0, self.handle) };
+    }
+}
+
+/// A keytab handle, closed on drop.
+#[cfg_attr(not(gss_has = "krb5"), allow(dead_code))]
+struct Krb5Keytab<'a> {
+    kctx: &'a Krb5Context,
+    handle: crate::sys::krb5_keytab,
+}
+
+impl Drop for Krb5Keytab<'_> {
+    fn drop(&mut self) {
+        // SAFETY: resolved with the (still alive) context; not used after this.
+        unsafe { crate::sys::krb5_kt_close(self.kctx.0, self.handle) };
+    }
 }
 
 /// Credentials from a Kerberos keytab and/or ccache given by name (`gss_krb5_import_cred`):
@@ -455,57 +544,25 @@ pub fn krb5_import_cred_by_name(ccache: Option<&str>, keytab: Option<&str>) -> R
     let keytab = keytab.map(cstring).transpose()?;
     #[cfg(gss_has = "krb5")]
     {
-        let fail = |function, code: crate::sys::krb5_error_code| {
-            Error::capture(
-                function,
-                crate::sys::GSS_S_FAILURE,
-                code as u32,
-                Some(&crate::oid::mech_type::KERBEROS),
+        let kctx = Krb5Context::new("krb5_init_context")?;
+        let cc = ccache
+            .as_deref()
+            .map(|name| kctx.resolve_ccache(name, "krb5_cc_resolve"))
+            .transpose()?;
+        let kt = keytab
+            .as_deref()
+            .map(|name| kctx.resolve_keytab(name, "krb5_kt_resolve"))
+            .transpose()?;
+        // SAFETY: the handles are null or resolved with `kctx`, all alive until after the
+        // call; both libraries copy what they keep (MIT duplicates the keytab and ccache
+        // handles, Heimdal keeps their names), so ours are closed afterwards (on drop).
+        unsafe {
+            krb5_import_cred(
+                cc.as_ref().map_or(std::ptr::null_mut(), |c| c.handle),
+                std::ptr::null_mut(),
+                kt.as_ref().map_or(std::ptr::null_mut(), |k| k.handle),
             )
-        };
-        let mut kctx: crate::sys::krb5_context = std::ptr::null_mut();
-        // SAFETY: the out-pointer is valid; the context is freed below on every path.
-        let code = unsafe { crate::sys::krb5_init_context(&mut kctx) };
-        if code != 0 {
-            return Err(fail("krb5_init_context", code));
         }
-        let mut cc: crate::sys::krb5_ccache = std::ptr::null_mut();
-        let mut kt: crate::sys::krb5_keytab = std::ptr::null_mut();
-        let mut result = Ok(());
-        if let Some(name) = &ccache {
-            // SAFETY: a valid context and a NUL-terminated name; closed below.
-            let code = unsafe { crate::sys::krb5_cc_resolve(kctx, name.as_ptr(), &mut cc) };
-            if code != 0 {
-                result = Err(fail("krb5_cc_resolve", code));
-            }
-        }
-        if let (Some(name), Ok(())) = (&keytab, &result) {
-            // SAFETY: a valid context and a NUL-terminated name; closed below.
-            let code = unsafe { crate::sys::krb5_kt_resolve(kctx, name.as_ptr(), &mut kt) };
-            if code != 0 {
-                result = Err(fail("krb5_kt_resolve", code));
-            }
-        }
-        let cred = if let Err(e) = result {
-            Err(e)
-        } else {
-            // SAFETY: the handles are null or were resolved above with `kctx`, which is alive
-            // until after the call; both libraries copy what they keep (MIT duplicates the
-            // keytab and ccache handles, Heimdal keeps their names), so closing ours
-            // afterwards is allowed.
-            unsafe { krb5_import_cred(cc, std::ptr::null_mut(), kt) }
-        };
-        if !kt.is_null() {
-            // SAFETY: resolved with `kctx` above, not used after this.
-            unsafe { crate::sys::krb5_kt_close(kctx, kt) };
-        }
-        if !cc.is_null() {
-            // SAFETY: resolved with `kctx` above, not used after this; close, not destroy.
-            unsafe { crate::sys::krb5_cc_close(kctx, cc) };
-        }
-        // SAFETY: the context came from krb5_init_context and no handle of it remains.
-        unsafe { crate::sys::krb5_free_context(kctx) };
-        cred
     }
     #[cfg(not(gss_has = "krb5"))]
     {
@@ -555,40 +612,15 @@ pub fn krb5_copy_ccache(cred: &Cred, ccache: &str) -> Result<()> {
     })?;
     #[cfg(gss_has = "krb5")]
     {
-        let fail = |function, code: crate::sys::krb5_error_code| {
-            Error::capture(
-                function,
-                crate::sys::GSS_S_FAILURE,
-                code as u32,
-                Some(&crate::oid::mech_type::KERBEROS),
-            )
-        };
-        let mut kctx: crate::sys::krb5_context = std::ptr::null_mut();
-        // SAFETY: the out-pointer is valid; the context is freed below on every path.
-        let code = unsafe { crate::sys::krb5_init_context(&mut kctx) };
-        if code != 0 {
-            return Err(fail("krb5_init_context", code));
-        }
-        let mut cc: crate::sys::krb5_ccache = std::ptr::null_mut();
-        // SAFETY: a valid context and a NUL-terminated name; closed below.
-        let code = unsafe { crate::sys::krb5_cc_resolve(kctx, name.as_ptr(), &mut cc) };
-        let result = if code != 0 {
-            Err(fail("krb5_cc_resolve", code))
-        } else {
-            let r = crate::call(FUNCTION, |minor| {
-                // SAFETY: a valid credential handle (the library takes its lock) and a ccache
-                // handle resolved above with `kctx`, alive for the call; the library writes
-                // through the handle and keeps nothing of it.
-                unsafe { crate::sys::gss_krb5_copy_ccache(minor, cred.as_raw(), cc) }
-            })
-            .map(drop);
-            // SAFETY: resolved with `kctx` above, not used after this; close, not destroy.
-            unsafe { crate::sys::krb5_cc_close(kctx, cc) };
-            r
-        };
-        // SAFETY: the context came from krb5_init_context and no handle of it remains.
-        unsafe { crate::sys::krb5_free_context(kctx) };
-        result
+        let kctx = Krb5Context::new("krb5_init_context")?;
+        let cc = kctx.resolve_ccache(&name, "krb5_cc_resolve")?;
+        crate::call(FUNCTION, |minor| {
+            // SAFETY: a valid credential handle (the library takes its lock) and a ccache
+            // handle resolved with `kctx`, alive for the call; the library writes through the
+            // handle and keeps nothing of it.
+            unsafe { crate::sys::gss_krb5_copy_ccache(minor, cred.as_raw(), cc.handle) }
+        })
+        .map(drop)
     }
     #[cfg(not(gss_has = "krb5"))]
     unavailable!("gss_krb5_copy_ccache", cred, name)
