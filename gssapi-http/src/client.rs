@@ -5,7 +5,7 @@
 //! use gssapi_http::client::{MutualAuthentication, NegotiateClient, Next};
 //! use http::{HeaderMap, StatusCode};
 //!
-//! # fn send(auth: &HeaderMap) -> (StatusCode, HeaderMap) { unimplemented!() }
+//! # fn send(_auth: &HeaderMap) -> (StatusCode, HeaderMap) { (StatusCode::OK, HeaderMap::new()) }
 //! let client = NegotiateClient::builder()
 //!     .mutual_authentication(MutualAuthentication::Required)
 //!     .build();
@@ -130,6 +130,26 @@ struct Config {
     max_rounds: u32,
     sanitize: bool,
     limits: Limits,
+    /// Why the credentials cannot be used with the mechanism, found once at build time.
+    credentials_problem: Option<CredentialsProblem>,
+}
+
+/// A reason [`spnego_credentials_problem`] gave, kept to be reported by every exchange.
+#[derive(Debug, Clone)]
+enum CredentialsProblem {
+    WithoutSpnego(String),
+    Inquire(gssapi::Error),
+}
+
+impl CredentialsProblem {
+    fn to_error(&self) -> ClientError {
+        match self {
+            CredentialsProblem::WithoutSpnego(have) => {
+                ClientError::CredentialsWithoutSpnego { have: have.clone() }
+            }
+            CredentialsProblem::Inquire(e) => ClientError::Gss(e.clone()),
+        }
+    }
 }
 
 /// A configured Negotiate client (requests-gssapi's `HTTPSPNEGOAuth`): cheap to clone, shared
@@ -174,6 +194,7 @@ impl NegotiateClient {
                 max_rounds: 2,
                 sanitize: true,
                 limits: Limits::default(),
+                credentials_problem: None,
             },
         }
     }
@@ -279,7 +300,13 @@ impl ClientBuilder {
     }
 
     /// The client.
-    pub fn build(self) -> NegotiateClient {
+    pub fn build(mut self) -> NegotiateClient {
+        // The credentials and mechanism are fixed: inquire once, not per request.
+        self.config.credentials_problem = self
+            .config
+            .credentials
+            .as_ref()
+            .and_then(|creds| spnego_credentials_problem(&self.config.mech, creds));
         NegotiateClient {
             config: Arc::new(self.config),
         }
@@ -354,20 +381,21 @@ struct Leg {
     header: Option<HeaderValue>,
 }
 
-/// Refuses credentials that SPNEGO would not use (see
-/// [`ClientError::CredentialsWithoutSpnego`]): Kerberos only, no SPNEGO element.
-fn check_spnego_credentials(mech: &Mechanism, creds: &Credentials) -> Result<(), ClientError> {
+/// Why credentials cannot serve SPNEGO (see [`ClientError::CredentialsWithoutSpnego`]):
+/// Kerberos only, no SPNEGO element; `None` when they can, or the mechanism is another.
+fn spnego_credentials_problem(mech: &Mechanism, creds: &Credentials) -> Option<CredentialsProblem> {
     if *mech != Mechanism::SPNEGO {
-        return Ok(());
+        return None;
     }
-    let mechs = creds.mechs()?;
+    let mechs = match creds.mechs() {
+        Ok(m) => m,
+        Err(e) => return Some(CredentialsProblem::Inquire(e)),
+    };
     if mechs.contains(&Mechanism::KERBEROS) && !mechs.contains(&Mechanism::SPNEGO) {
         let have: Vec<String> = mechs.iter().map(ToString::to_string).collect();
-        return Err(ClientError::CredentialsWithoutSpnego {
-            have: have.join(", "),
-        });
+        return Some(CredentialsProblem::WithoutSpnego(have.join(", ")));
     }
-    Ok(())
+    None
 }
 
 /// One request's exchange (see the [module docs](self)).
@@ -472,7 +500,9 @@ impl ClientExchange {
             .mech(&self.config.mech)
             .flags(flags);
         if let Some(creds) = &self.config.credentials {
-            check_spnego_credentials(&self.config.mech, creds)?;
+            if let Some(problem) = &self.config.credentials_problem {
+                return Err(problem.to_error());
+            }
             builder = builder.credentials(creds);
         }
         if let (Some(b), false) = (&self.bindings, proxy) {

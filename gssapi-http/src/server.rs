@@ -289,6 +289,15 @@ impl ReplayCache {
     }
 }
 
+/// A 403 for a principal the allow-list refuses.
+fn forbidden(error: AuthError) -> Outcome {
+    Outcome::Respond {
+        status: StatusCode::FORBIDDEN,
+        headers: HeaderMap::new(),
+        error: Some(error),
+    }
+}
+
 struct Pending {
     context: SecurityContext,
     created: Instant,
@@ -528,7 +537,6 @@ impl Acceptor {
                 let Some(conn) = connection else {
                     return self.challenge(None, Some(AuthError::NoConnection));
                 };
-                let out = out.map(|b| b.to_vec()).unwrap_or_default();
                 if let Err(e) = self.put_pending(conn, context) {
                     let mut headers = HeaderMap::new();
                     headers.insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -538,7 +546,7 @@ impl Acceptor {
                         error: Some(e),
                     };
                 }
-                self.challenge(Some(&out), None)
+                self.challenge(Some(out.as_deref().unwrap_or_default()), None)
             }
             Ok(out) => match self.established(context) {
                 Ok((identity, mut headers)) => {
@@ -547,11 +555,7 @@ impl Acceptor {
                     }
                     Outcome::Authenticated { identity, headers }
                 }
-                Err(e @ AuthError::NotAllowed(_)) => Outcome::Respond {
-                    status: StatusCode::FORBIDDEN,
-                    headers: HeaderMap::new(),
-                    error: Some(e),
-                },
+                Err(e @ AuthError::NotAllowed(_)) => forbidden(e),
                 Err(e) => self.challenge(None, Some(e)),
             },
         }
@@ -689,11 +693,7 @@ impl Acceptor {
             Err(e) => return Some(self.challenge(None, Some(AuthError::Session(e)))),
         };
         if !self.allowed(&session.principal) {
-            return Some(Outcome::Respond {
-                status: StatusCode::FORBIDDEN,
-                headers: HeaderMap::new(),
-                error: Some(AuthError::NotAllowed(session.principal)),
-            });
+            return Some(forbidden(AuthError::NotAllowed(session.principal)));
         }
         let name = match Name::kerberos_principal(&session.principal) {
             Ok(n) => n,
