@@ -18,6 +18,9 @@ packages=(
   # NTLM through SPNEGO for gssapi-http's multi-leg tests (an MIT mechglue plugin: once
   # installed, MIT's glue loads it for every multi-mechanism call, and the suites expect it)
   gss-ntlmssp
+  # gssapi-http's server tests: curl --negotiate as a client, and a venv (on Debian's python3
+  # and its python3-gssapi) for requests-gssapi from PyPI
+  curl python3-venv
 )
 
 missing=()
@@ -35,4 +38,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -q
   # Service packages try to start their daemons; the realm runs its own KDC instead.
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# requests-gssapi from PyPI for gssapi-http's server tests, in a venv beside the build output
+# (target/interop-venv) that sees Debian's python3-gssapi; made once, checked every time.
+venv="$(cd "$(dirname "$0")/.." && pwd)/target/interop-venv"
+if ! "$venv/bin/python" -c 'import requests_gssapi, gssapi' 2>/dev/null; then
+  echo "ci/install-deps.sh: installing requests-gssapi into $venv"
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check requests-gssapi==1.4.0
 fi

@@ -136,6 +136,25 @@ pub struct Identity {
 pub struct Delegated {
     ccache: TemporaryCcache,
     credentials: Credentials,
+    // Last: dropped after the ccache is destroyed.
+    _live: LiveDelegated,
+}
+
+/// One of an acceptor's delegated ccaches alive (see [`Acceptor::delegated_live`]).
+#[derive(Debug)]
+struct LiveDelegated(Arc<std::sync::atomic::AtomicUsize>);
+
+impl LiveDelegated {
+    fn new(count: &Arc<std::sync::atomic::AtomicUsize>) -> LiveDelegated {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        LiveDelegated(count.clone())
+    }
+}
+
+impl Drop for LiveDelegated {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl Delegated {
@@ -319,6 +338,9 @@ enum AcceptorCreds {
 struct Recipe {
     store: Option<CredStore>,
     name: Option<Name>,
+    /// The mechanisms SPNEGO may negotiate with the credentials (`gss_set_neg_mechs`), where
+    /// the library has the call (MIT; not Heimdal 7.8).
+    negotiable: Vec<Mechanism>,
 }
 
 impl Recipe {
@@ -329,6 +351,11 @@ impl Recipe {
         }
         if let Some(n) = &self.name {
             b = b.name(n);
+        }
+        if gssapi::raw::ext::is_supported("rfc4178") {
+            for m in &self.negotiable {
+                b = b.negotiable_mech(m);
+            }
         }
         b.acquire()
     }
@@ -362,6 +389,7 @@ struct Inner {
     limits: Limits,
     proxy: bool,
     replay: Option<ReplayCache>,
+    delegated_live: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// The acceptor: shared acceptor credentials and the settings. Cheap to clone; `Send + Sync`.
@@ -399,6 +427,7 @@ pub struct AcceptorBuilder {
     proxy: bool,
     replay_check: ReplayCheck,
     replay_window: Duration,
+    mechs: Option<Vec<Mechanism>>,
 }
 
 impl std::fmt::Debug for AcceptorBuilder {
@@ -428,7 +457,18 @@ impl Acceptor {
             proxy: false,
             replay_check: ReplayCheck::default(),
             replay_window: Duration::from_secs(300),
+            mechs: None,
         }
+    }
+
+    /// How many ccaches of delegated credentials this acceptor made that are not destroyed
+    /// yet (each lives as long as its [`Identity`] or taken [`Delegated`]): 0 when no request
+    /// is in flight. A number to watch for leaks (mod_auth_gssapi's `GssapiDelegCcacheDir`
+    /// fills a directory instead).
+    pub fn delegated_live(&self) -> usize {
+        self.inner
+            .delegated_live
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many multi-leg contexts wait for their next token.
@@ -652,12 +692,14 @@ impl Acceptor {
         let lifetime = context.lifetime().ok();
         let delegated = match context.delegated_credentials()? {
             Some(creds) if self.inner.keep_delegated => {
+                let live = LiveDelegated::new(&self.inner.delegated_live);
                 let ccache = TemporaryCcache::new();
                 ccache.store(&creds)?;
                 let credentials = ccache.credentials()?;
                 Some(Delegated {
                     ccache,
                     credentials,
+                    _live: live,
                 })
             }
             _ => None,
@@ -725,10 +767,15 @@ static REGISTERED_KEYTAB: Mutex<Option<String>> = Mutex::new(None);
 /// Acceptor credentials for every mechanism (SPNEGO included) from a keytab: the credential
 /// store where the library has one (MIT); else (Heimdal 7.8) the keytab registered as the
 /// process's acceptor identity, once, and default credentials.
-fn keytab_credentials(keytab: &str, name: Option<&Name>) -> Result<AcceptorCreds, AuthError> {
+fn keytab_credentials(
+    keytab: &str,
+    name: Option<&Name>,
+    negotiable: &[Mechanism],
+) -> Result<AcceptorCreds, AuthError> {
     let recipe = Recipe {
         store: Some(CredStore::new().keytab(keytab)),
         name: name.cloned(),
+        negotiable: negotiable.to_vec(),
     };
     match recipe.acquire() {
         Ok(first) => Ok(AcceptorCreds::Acquired { recipe, first }),
@@ -754,6 +801,7 @@ fn keytab_credentials(keytab: &str, name: Option<&Name>) -> Result<AcceptorCreds
                 Some(n) => Recipe {
                     store: None,
                     name: Some(n.clone()),
+                    negotiable: negotiable.to_vec(),
                 }
                 .acquired(),
             }
@@ -870,6 +918,25 @@ impl AcceptorBuilder {
         self
     }
 
+    /// The mechanisms SPNEGO may negotiate (mod_auth_gssapi's `GssapiAllowedMech`;
+    /// `gss_set_neg_mechs` on the acceptor credentials). Default: Kerberos only for
+    /// credentials the acceptor acquires ([`keytab`](Self::keytab),
+    /// [`cred_store`](Self::cred_store), [`service_name`](Self::service_name)); every
+    /// mechanism of the library for default credentials. Given credentials
+    /// ([`credentials`](Self::credentials)) keep what they were made with. Heimdal 7.8 has no
+    /// `gss_set_neg_mechs`: there this restricts nothing.
+    ///
+    /// NTLM (`[Mechanism::KERBEROS, Mechanism::NTLMSSP]`) needs care: gss-ntlmssp 1.2.0
+    /// (Debian 12) crashes the process in `gss_accept_sec_context` when the acceptor
+    /// credentials come from a credential store (gss-ntlmssp issue #90), which is why
+    /// acquired credentials leave NTLM out by default. With that version, serve NTLM with
+    /// default credentials: no keytab, store or name here, and `KRB5_KTNAME` and
+    /// `NTLM_USER_FILE` in the server's environment.
+    pub fn mechs<I: IntoIterator<Item = Mechanism>>(mut self, mechs: I) -> Self {
+        self.mechs = Some(mechs.into_iter().collect());
+        self
+    }
+
     /// Acts as a proxy: reads `Proxy-Authorization`, answers 407 with `Proxy-Authenticate`.
     pub fn proxy(mut self, yes: bool) -> Self {
         self.proxy = yes;
@@ -878,13 +945,28 @@ impl AcceptorBuilder {
 
     /// Acquires the acceptor credentials (once) and builds the acceptor.
     pub fn build(self) -> Result<Acceptor, AuthError> {
+        // Acquired credentials negotiate Kerberos only unless told otherwise; default
+        // credentials everything the library has, unless told otherwise.
+        let acquired_mechs = self
+            .mechs
+            .clone()
+            .unwrap_or_else(|| vec![Mechanism::KERBEROS]);
         let creds = match (self.creds, self.store, &self.name, &self.keytab) {
             (Some(c), ..) => AcceptorCreds::Given(c),
-            (None, None, None, None) => AcceptorCreds::Default,
-            (None, None, name, Some(kt)) => keytab_credentials(kt, name.as_ref())?,
+            (None, None, None, None) => match &self.mechs {
+                None => AcceptorCreds::Default,
+                Some(mechs) => Recipe {
+                    store: None,
+                    name: None,
+                    negotiable: mechs.clone(),
+                }
+                .acquired()?,
+            },
+            (None, None, name, Some(kt)) => keytab_credentials(kt, name.as_ref(), &acquired_mechs)?,
             (None, store, name, _) => Recipe {
                 store,
                 name: name.clone(),
+                negotiable: acquired_mechs,
             }
             .acquired()?,
         };
@@ -905,6 +987,7 @@ impl AcceptorBuilder {
                     window: self.replay_window,
                     state: Mutex::new((Default::default(), Default::default(), Instant::now())),
                 }),
+                delegated_live: Arc::default(),
             }),
         })
     }

@@ -24,9 +24,11 @@
 use crate::credentials::{CredStore, CredUsage, Credentials};
 use crate::{Error, Result};
 use gssapi_raw::ext::krb5 as raw_krb5;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
+/// Temporary ccaches made and not yet destroyed.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 /// A `MEMORY:` ccache with a name unique in this process, destroyed on drop.
 #[derive(Debug)]
@@ -46,10 +48,30 @@ impl TemporaryCcache {
     /// process, so the name only has to be unique in it).
     pub fn new() -> TemporaryCcache {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        LIVE.fetch_add(1, Ordering::Relaxed);
         TemporaryCcache {
             name: format!("MEMORY:gssapi-rs-{}-{n}", std::process::id()),
             destroyed: false,
         }
+    }
+
+    /// How many [`TemporaryCcache`]s of this process exist and are not destroyed yet: 0 once
+    /// every one was dropped or destroyed. For a server's health check, and for tests that
+    /// count what requests left behind. (libkrb5 cannot list memory ccaches: MIT's ccache
+    /// collection does not visit the `MEMORY:` type.)
+    ///
+    /// ```
+    /// use gssapi::TemporaryCcache;
+    ///
+    /// let before = TemporaryCcache::live();
+    /// let (a, b) = (TemporaryCcache::new(), TemporaryCcache::new());
+    /// assert_eq!(TemporaryCcache::live(), before + 2);
+    /// drop(a);
+    /// b.destroy().expect("destroyed");
+    /// assert_eq!(TemporaryCcache::live(), before);
+    /// ```
+    pub fn live() -> usize {
+        LIVE.load(Ordering::Relaxed)
     }
 
     /// The ccache's full name, `MEMORY:...`.
@@ -104,6 +126,7 @@ impl TemporaryCcache {
     /// Destroys the ccache now and reports a failure (drop does the same, silently).
     pub fn destroy(mut self) -> Result<()> {
         self.destroyed = true;
+        LIVE.fetch_sub(1, Ordering::Relaxed);
         raw_krb5::krb5_destroy_ccache(&self.name).map_err(Error::from)
     }
 }
@@ -111,6 +134,7 @@ impl TemporaryCcache {
 impl Drop for TemporaryCcache {
     fn drop(&mut self) {
         if !self.destroyed {
+            LIVE.fetch_sub(1, Ordering::Relaxed);
             // Nothing to report to from a drop; `destroy` reports.
             let _ = raw_krb5::krb5_destroy_ccache(&self.name);
         }

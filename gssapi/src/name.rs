@@ -99,7 +99,8 @@ impl Name {
     }
 
     /// The text form and the name type, as the library displays them. Bytes that are not
-    /// UTF-8 become U+FFFD.
+    /// UTF-8 become U+FFFD; a terminating NUL that the mechanism counted in the length
+    /// (gss-ntlmssp does) is dropped.
     pub fn display(&self) -> Result<(String, Option<Oid>)> {
         let d = name::display_name(&self.inner)?;
         Ok((text(&d.name), d.name_type))
@@ -192,9 +193,16 @@ impl PartialEq for Name {
     }
 }
 
+/// The displayed bytes without a C string's terminating NUL, which some mechanisms count in
+/// the buffer's length (gss-ntlmssp 1.2 displays `DOMAIN\\user` plus a NUL).
+fn displayed(bytes: &[u8]) -> &[u8] {
+    bytes.strip_suffix(b"\0").unwrap_or(bytes)
+}
+
 /// The library's text as a `String`: one copy, checked by the fast UTF-8 validation (names
 /// are ASCII in practice); only bytes that are not UTF-8 take the lossy path (U+FFFD).
 fn text(bytes: &[u8]) -> String {
+    let bytes = displayed(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
         Err(_) => String::from_utf8_lossy(bytes).into_owned(),
@@ -204,6 +212,7 @@ fn text(bytes: &[u8]) -> String {
 /// Writes the library's text straight into the formatter (no `String` in between), with
 /// U+FFFD for bytes that are not UTF-8, as [`Name::display`] gives them.
 fn write_text(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
+    let bytes = displayed(bytes);
     if let Ok(s) = std::str::from_utf8(bytes) {
         return f.write_str(s);
     }

@@ -150,6 +150,22 @@ pub fn serve(app: Router) -> Server {
     serve_on("127.0.0.1:0", app)
 }
 
+/// Serves `app` on 127.0.0.1 with axum's `ConnectInfo<SocketAddr>` (the connection id of
+/// multi-leg mechanisms). The server suite's.
+#[allow(dead_code)]
+pub fn serve_with_connect_info(app: Router) -> Server {
+    let (app, seen) = recorded(app);
+    let listener = rt()
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    let make = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let task = rt()
+        .spawn(async move { axum::serve(listener, make).await })
+        .abort_handle();
+    Server { port, seen, task }
+}
+
 /// Serves `app` over TLS on 127.0.0.1 with this certificate and PKCS#8 key.
 pub fn serve_tls(app: Router, cert: &[u8], key: &[u8]) -> Server {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
