@@ -48,6 +48,8 @@ for example in reqwest_client blocking_client; do
   echo "--- example gssapi-http $example"
   cargo run --quiet -p gssapi-http --features "$http_features" --example "$example" >/dev/null
 done
+echo "--- example gssapi-http axum_server --demo (curl --negotiate against it)"
+cargo run --quiet -p gssapi-http --features "$http_features" --example axum_server -- --demo >/dev/null
 
 step "benchmark, quick mode (a smoke run: the full one is cargo bench -p gssapi --bench tiers)"
 cargo bench -p gssapi --bench tiers -- --quick
