@@ -21,6 +21,8 @@ packages=(
   # gssapi-http's server tests: curl --negotiate as a client, and a venv (on Debian's python3
   # and its python3-gssapi) for requests-gssapi from PyPI
   curl python3-venv
+  # gssapi-raw's krb5_keep_config test counts the child's opens of krb5.conf with strace
+  strace
 )
 
 missing=()

@@ -390,6 +390,10 @@ struct Inner {
     proxy: bool,
     replay: Option<ReplayCache>,
     delegated_live: Arc<std::sync::atomic::AtomicUsize>,
+    /// A libkrb5 context held while the acceptor lives, so MIT's per-accept contexts share
+    /// the parsed krb5.conf instead of reading it again (`krb5_keep_config`; `None` if the
+    /// library could not make one: accepting works the same, only slower).
+    _config: Option<gssapi::raw::ext::krb5::KeptKrb5Config>,
 }
 
 /// The acceptor: shared acceptor credentials and the settings. Cheap to clone; `Send + Sync`.
@@ -988,6 +992,7 @@ impl AcceptorBuilder {
                     state: Mutex::new((Default::default(), Default::default(), Instant::now())),
                 }),
                 delegated_live: Arc::default(),
+                _config: gssapi::raw::ext::krb5::krb5_keep_config().ok(),
             }),
         })
     }

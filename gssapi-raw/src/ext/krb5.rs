@@ -625,3 +625,37 @@ pub fn krb5_copy_ccache(cred: &Cred, ccache: &str) -> Result<()> {
     #[cfg(not(gss_has = "krb5"))]
     unavailable!("gss_krb5_copy_ccache", cred, name)
 }
+
+/// A libkrb5 context held open, and nothing else: while it lives, every libkrb5 context the
+/// GSSAPI library makes for itself shares its parsed configuration instead of reading
+/// `krb5.conf` again. See [`krb5_keep_config`].
+pub struct KeptKrb5Config {
+    _context: Krb5Context,
+}
+
+impl std::fmt::Debug for KeptKrb5Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeptKrb5Config")
+    }
+}
+
+// SAFETY: the context is never used after krb5_init_context, only freed (on drop). Freeing a
+// context on another thread than the one that made it is allowed by both libraries (a
+// context must only not be used by two threads at once, and this one is not used at all).
+unsafe impl Send for KeptKrb5Config {}
+// SAFETY: as above: no method touches the context, so shared references cannot race.
+unsafe impl Sync for KeptKrb5Config {}
+
+/// Opens a libkrb5 context and keeps it until the value is dropped (`krb5_init_context`).
+///
+/// MIT's Kerberos mechanism makes a libkrb5 context of its own for every
+/// `gss_accept_sec_context`, `gss_init_sec_context` and `gss_release_name`, and frees it
+/// afterwards. The profile library shares a parsed `krb5.conf` only among the contexts alive
+/// at the same time, so a process with none alive reads and parses the file again for each of
+/// those calls. A server that holds one context for its lifetime saves that work (measured
+/// with MIT 1.20: 41.5 system calls per `gss_accept_sec_context` without, 36.5 with: an
+/// open, reads, a close and stats of `krb5.conf`). Heimdal caches the configuration in its
+/// own way: holding a context there costs a little memory and changes nothing.
+pub fn krb5_keep_config() -> Result<KeptKrb5Config> {
+    Krb5Context::new("krb5_init_context").map(|c| KeptKrb5Config { _context: c })
+}

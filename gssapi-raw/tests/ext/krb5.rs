@@ -418,3 +418,71 @@ pub(crate) fn copy_ccache_by_name() -> TestResult {
     check!(nul.origin() == gssapi_raw::Origin::Input, "{nul}");
     Ok(())
 }
+
+/// Accepts this many contexts in `keep_config_child`.
+const KEEP_CONFIG_ACCEPTS: usize = 10;
+
+/// With a libkrb5 context kept, MIT reads `krb5.conf` once for many accepts instead of once
+/// or more per accept: the child's file opens, counted by strace. (Heimdal: the calls work
+/// with the context kept; its configuration caching is its own.)
+pub(crate) fn keep_config() -> TestResult {
+    if heimdal() {
+        let kept = k5::krb5_keep_config().map_err(fail)?;
+        establish(&host(), Some(&mech_type::KERBEROS), flags(), None, None).map_err(fail)?;
+        // Dropped on another thread than the one that made it.
+        std::thread::spawn(move || drop(kept))
+            .join()
+            .map_err(|_| "the drop panicked")?;
+        return Ok(());
+    }
+    let conf = realm().krb5_conf().display().to_string();
+    let opens = |hold: &str| -> Result<usize, libtest_mimic::Failed> {
+        let trace = realm().dir().join(format!("keep-config-{hold}.strace"));
+        let exe = std::env::current_exe().map_err(fail)?;
+        let out = std::process::Command::new("strace")
+            .args(["-f", "-e", "trace=openat", "-o"])
+            .arg(&trace)
+            .arg(exe)
+            .args(["--exact", "krb5::keep_config_child", "--test-threads=1"])
+            .env("GSSAPI_TEST_CHILD", "1")
+            .env("KEEP_CONFIG", hold)
+            // LeakSanitizer cannot run under ptrace (ci/asan.sh): no leak check in the child.
+            .env(
+                "ASAN_OPTIONS",
+                format!(
+                    "{}:detect_leaks=0",
+                    std::env::var("ASAN_OPTIONS").unwrap_or_default()
+                ),
+            )
+            .output()
+            .map_err(|e| format!("run strace (ci/install-deps.sh installs it): {e}"))?;
+        check!(
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+            "child: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&trace).map_err(fail)?;
+        Ok(text.lines().filter(|l| l.contains(&conf)).count())
+    };
+    let without = opens("0")?;
+    let with = opens("1")?;
+    check!(
+        without >= KEEP_CONFIG_ACCEPTS && with < KEEP_CONFIG_ACCEPTS / 2,
+        "krb5.conf opened {without} times without a kept context, {with} with one"
+    );
+    Ok(())
+}
+
+/// The child of [`keep_config`]: several handshakes, with a context kept if asked.
+pub(crate) fn keep_config_child() -> TestResult {
+    let kept = match std::env::var("KEEP_CONFIG").as_deref() {
+        Ok("1") => Some(k5::krb5_keep_config().map_err(fail)?),
+        _ => None,
+    };
+    for _ in 0..KEEP_CONFIG_ACCEPTS {
+        establish(&host(), Some(&mech_type::KERBEROS), flags(), None, None).map_err(fail)?;
+    }
+    drop(kept);
+    Ok(())
+}

@@ -61,6 +61,8 @@ fn main() {
         krb5::import_krb5_cred_by_name,
         krb5::register_acceptor_identity,
         krb5::copy_ccache_by_name,
+        krb5::keep_config,
+        krb5::keep_config_child,
         threads::one_name_and_one_cred_in_64_threads,
         threads::spnego_accepted_names,
     ];
