@@ -325,11 +325,11 @@ struct Pending {
 enum AcceptorCreds {
     Default,
     Given(Credentials),
-    /// Acquired by the acceptor: `first` at build time, and the same again once per thread
-    /// that accepts (see [`Acceptor::thread_credentials`]).
+    /// Acquired by the acceptor: `slots[0]` at build time, each other slot the first time a
+    /// thread that maps to it accepts (see [`Acceptor::thread_credentials`]).
     Acquired {
         recipe: Recipe,
-        first: Credentials,
+        slots: Box<[std::sync::OnceLock<Credentials>]>,
     },
 }
 
@@ -362,18 +362,31 @@ impl Recipe {
 
     fn acquired(self) -> Result<AcceptorCreds, AuthError> {
         let first = self.acquire()?;
-        Ok(AcceptorCreds::Acquired {
+        Ok(self.with_first(first))
+    }
+
+    /// The slots of per-thread credentials: twice the cores (at least 2), the first filled.
+    fn with_first(self, first: Credentials) -> AcceptorCreds {
+        let n = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+        let slots: Box<[std::sync::OnceLock<Credentials>]> = (0..n.clamp(2, 64))
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
+        // Unset a moment ago: the set cannot fail.
+        let _ = slots[0].set(first);
+        AcceptorCreds::Acquired {
             recipe: self,
-            first,
-        })
+            slots,
+        }
     }
 }
 
+/// The next thread's slot number.
+static NEXT_SLOT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 thread_local! {
-    /// Each thread's own acceptor credentials, per acceptor (weakly: a dropped acceptor's
-    /// entry goes at the next lookup).
-    static THREAD_CREDS: std::cell::RefCell<Vec<(std::sync::Weak<Inner>, Credentials)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// This thread's slot number (a plain integer: nothing to release when the thread ends,
+    /// so no GSSAPI call can run in a thread-exit destructor while the process exits).
+    static THREAD_SLOT: usize = NEXT_SLOT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 struct Inner {
@@ -608,25 +621,27 @@ impl Acceptor {
     /// The credentials this thread accepts with. MIT's Kerberos acceptor holds a credential's
     /// lock for the whole of `gss_accept_sec_context`, so one credential shared by every
     /// thread serializes all accepts (measured: an axum server then used 0.8 of 2 cores). An
-    /// acceptor that acquired its credentials (keytab, store, service name) therefore
-    /// acquires them once more per thread that accepts, and each thread uses its own; given
-    /// credentials ([`AcceptorBuilder::credentials`]) are shared as they are.
+    /// acceptor that acquired its credentials (keytab, store, service name) therefore keeps
+    /// twice as many as there are cores, each acquired when first needed, and a thread uses
+    /// the one of its slot (threads take slots in turn); given credentials
+    /// ([`AcceptorBuilder::credentials`]) are shared as they are. Nothing is kept per thread,
+    /// so blocking-pool threads that come and go leave nothing behind.
     fn thread_credentials(&self) -> Option<Credentials> {
         match &self.inner.creds {
             AcceptorCreds::Default => None,
             AcceptorCreds::Given(c) => Some(c.clone()),
-            AcceptorCreds::Acquired { recipe, first } => THREAD_CREDS.with(|cell| {
-                let mut mine = cell.borrow_mut();
-                mine.retain(|(owner, _)| owner.strong_count() > 0);
-                let me = Arc::as_ptr(&self.inner);
-                if let Some((_, c)) = mine.iter().find(|(owner, _)| owner.as_ptr() == me) {
-                    return Some(c.clone());
-                }
-                // Should a later acquisition fail (a keytab removed), the first one serves.
-                let c = recipe.acquire().unwrap_or_else(|_| first.clone());
-                mine.push((Arc::downgrade(&self.inner), c.clone()));
-                Some(c)
-            }),
+            AcceptorCreds::Acquired { recipe, slots } => {
+                let slot = &slots[THREAD_SLOT.with(|s| *s) % slots.len()];
+                let c = slot.get_or_init(|| {
+                    // Should a later acquisition fail (a keytab removed), the first one serves.
+                    recipe
+                        .acquire()
+                        .ok()
+                        .or_else(|| slots[0].get().cloned())
+                        .expect("the first slot is filled at build time")
+                });
+                Some(c.clone())
+            }
         }
     }
 
@@ -782,7 +797,7 @@ fn keytab_credentials(
         negotiable: negotiable.to_vec(),
     };
     match recipe.acquire() {
-        Ok(first) => Ok(AcceptorCreds::Acquired { recipe, first }),
+        Ok(first) => Ok(recipe.with_first(first)),
         Err(e) if e.gss().is_some_and(|g| g.is_unavailable_in_library()) => {
             let mut registered = REGISTERED_KEYTAB.lock().expect("keytab lock");
             match registered.as_deref() {
