@@ -323,10 +323,10 @@ impl FrameDecoder {
                     let take = (*len - buf.len()).min(input.len());
                     buf.extend_from_slice(&input[..take]);
                     input = &input[take..];
-                    if buf.len() == *len {
-                        if let Some((_, frame)) = self.payload.take() {
-                            frames.push(frame);
-                        }
+                    if buf.len() == *len
+                        && let Some((_, frame)) = self.payload.take()
+                    {
+                        frames.push(frame);
                     }
                 }
             }
