@@ -18,6 +18,9 @@ packages=(
   # NTLM through SPNEGO for gssapi-http's multi-leg tests (an MIT mechglue plugin: once
   # installed, MIT's glue loads it for every multi-mechanism call, and the suites expect it)
   gss-ntlmssp
+  # the Cyrus SASL peers of gssapi's sasl interop tests: sasl-sample-server/-client and
+  # Cyrus's GSSAPI plugin (MIT build)
+  sasl2-bin libsasl2-modules-gssapi-mit
 )
 
 missing=()

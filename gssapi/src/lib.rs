@@ -92,4 +92,6 @@ mod guide {
     struct Porting;
     #[doc = include_str!("../../docs/implementation-differences.md")]
     struct ImplementationDifferences;
+    #[doc = include_str!("../../docs/sasl.md")]
+    struct Sasl;
 }

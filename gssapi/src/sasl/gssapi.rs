@@ -35,6 +35,34 @@ fn possible_layers(context: &SecurityContext, min: Layer, max: Layer) -> Result<
     Ok(layers)
 }
 
+/// The layer a `GSS-SPNEGO` context gives, as Cyrus SASL derives it (there is no layer
+/// negotiation): confidentiality with the confidentiality flag, else integrity with the
+/// integrity flag, else none.
+fn layer_from_flags(context: &SecurityContext) -> Result<Layer, SaslError> {
+    let flags = context.flags()?;
+    Ok(if flags.contains(Flags::CONF) {
+        Layer::Confidentiality
+    } else if flags.contains(Flags::INTEG) {
+        Layer::Integrity
+    } else {
+        Layer::None
+    })
+}
+
+/// Checks a `GSS-SPNEGO` outcome against the application's bounds.
+fn spnego_layer(context: &SecurityContext, min: Layer, max: Layer) -> Result<Layer, SaslError> {
+    let layer = layer_from_flags(context)?;
+    if (min..=max).contains(&layer) {
+        Ok(layer)
+    } else {
+        Err(SaslError::NoAcceptableLayer {
+            offered: Layers::EMPTY.with(layer),
+            min,
+            max,
+        })
+    }
+}
+
 /// What the client authenticates with (pysasl: `ClientCredentials`): GSSAPI credentials (the
 /// default ticket cache when none are given) and the authorization identity to ask for.
 #[derive(Debug, Clone, Default)]
@@ -69,6 +97,24 @@ impl ClientCredentials {
     }
 }
 
+/// Default initiator credentials whose Kerberos contexts carry neither the integrity nor the
+/// confidentiality flag (`GSS_KRB5_CRED_NO_CI_FLAGS_X`).
+fn without_integrity_flags() -> Result<Credentials, SaslError> {
+    let creds = Credentials::builder()
+        .usage(crate::credentials::CredUsage::Initiate)
+        .acquire()?;
+    let Ok(mut raw) = creds.into_raw() else {
+        return Err(state("client_attempt", "fresh credentials are shared"));
+    };
+    gssapi_raw::ext::ggf::set_cred_option(
+        &mut raw,
+        &gssapi_raw::ext::ggf::oids::KRB5_CRED_NO_CI_FLAGS_X,
+        &[],
+    )
+    .map_err(crate::Error::from)?;
+    Ok(Credentials::from_raw(raw))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ClientState {
     Start,
@@ -87,7 +133,7 @@ enum ClientState {
 #[derive(Debug)]
 pub struct GssapiClient {
     target: Name,
-    mech: Mechanism,
+    spnego: bool,
     min: Layer,
     max: Layer,
     max_buffer: u32,
@@ -104,7 +150,7 @@ impl GssapiClient {
     pub fn new(target: &Name) -> GssapiClient {
         GssapiClient {
             target: target.clone(),
-            mech: Mechanism::KERBEROS,
+            spnego: false,
             min: Layer::None,
             max: Layer::Confidentiality,
             max_buffer: DEFAULT_MAX_BUFFER,
@@ -113,6 +159,22 @@ impl GssapiClient {
             seen: 0,
             context: None,
             session: None,
+        }
+    }
+
+    /// A `GSS-SPNEGO` client towards `target`, as Cyrus SASL and Active Directory speak it:
+    /// SPNEGO instead of Kerberos, and no layer negotiation after the context is established
+    /// (so no authzid). The layer follows the context's flags (confidentiality when granted);
+    /// [`layers(min, max)`](GssapiClient::layers) is checked against it, and a maximum of
+    /// [`Layer::None`] asks the Kerberos mechanism for a context without integrity and
+    /// confidentiality (`GSS_KRB5_CRED_NO_CI_FLAGS_X`, as Cyrus does) when the client uses the
+    /// default credentials. The client is done when the context is; the server's last token
+    /// may come as a challenge or as the success message's data, and either way goes to
+    /// [`client_attempt`](ClientMechanism::client_attempt).
+    pub fn gss_spnego(target: &Name) -> GssapiClient {
+        GssapiClient {
+            spnego: true,
+            ..GssapiClient::new(target)
         }
     }
 
@@ -160,12 +222,42 @@ impl GssapiClient {
     }
 
     fn flags(&self) -> Flags {
-        let mut flags =
-            Flags::MUTUAL | Flags::SEQUENCE | Flags::REPLAY | Flags::INTEG | Flags::CONF;
+        let mut flags = Flags::MUTUAL | Flags::SEQUENCE | Flags::REPLAY;
+        // RFC 4752 needs integrity for its layer negotiation; GSS-SPNEGO asks for what the
+        // application's maximum allows, as Cyrus does.
+        if !self.spnego || self.max >= Layer::Integrity {
+            flags |= Flags::INTEG;
+        }
+        if !self.spnego || self.max >= Layer::Confidentiality {
+            flags |= Flags::CONF;
+        }
         if self.delegate {
             flags |= Flags::DELEGATE;
         }
         flags
+    }
+
+    /// The session of a `GSS-SPNEGO` exchange: each side assumes the other accepts frames as
+    /// large as its own maximum buffer (Cyrus does the same).
+    fn finish_spnego(&mut self, layer: Layer) -> Result<(), SaslError> {
+        let Some(context) = self.context.take() else {
+            return Err(state("client_attempt", "no context"));
+        };
+        let max_buffer = if layer.is_protected() {
+            self.max_buffer
+        } else {
+            0
+        };
+        self.session = Some(Session::new(
+            context,
+            layer,
+            self.target.to_string(),
+            None,
+            max_buffer,
+            max_buffer,
+        )?);
+        self.state = ClientState::Done;
+        Ok(())
     }
 
     fn attempt(
@@ -193,11 +285,23 @@ impl GssapiClient {
                         reason: "GSSAPI starts with an empty challenge or none",
                     });
                 }
+                if self.spnego && creds.authzid.is_some() {
+                    return Err(SaslError::BadAuthzid {
+                        reason: "GSS-SPNEGO has no message to carry an authzid",
+                    });
+                }
+                let mech = if self.spnego {
+                    Mechanism::SPNEGO
+                } else {
+                    Mechanism::KERBEROS
+                };
                 let mut builder = SecurityContext::initiator(&self.target)
-                    .mech(&self.mech)
+                    .mech(&mech)
                     .flags(self.flags());
                 if let Some(c) = &creds.credentials {
                     builder = builder.credentials(c);
+                } else if self.spnego && self.max == Layer::None {
+                    builder = builder.credentials(&without_integrity_flags()?);
                 }
                 let mut context = builder.build();
                 let token = context.step(None)?.map(|t| t.to_vec()).unwrap_or_default();
@@ -237,6 +341,10 @@ impl GssapiClient {
                     });
                 }
                 self.state = ClientState::AwaitOffer;
+                if self.spnego {
+                    let layer = spnego_layer(context, self.min, self.max)?;
+                    self.finish_spnego(layer)?;
+                }
             }
             return Ok(ChallengeResponse {
                 challenge: challenge.0.clone(),
@@ -294,7 +402,7 @@ impl ClientMechanism for GssapiClient {
     type Credentials = ClientCredentials;
 
     fn name(&self) -> &'static str {
-        "GSSAPI"
+        if self.spnego { "GSS-SPNEGO" } else { "GSSAPI" }
     }
 
     fn client_attempt(
@@ -329,6 +437,7 @@ enum ServerState {
 #[derive(Debug)]
 pub struct GssapiServer {
     creds: Option<Credentials>,
+    spnego: bool,
     min: Layer,
     max: Layer,
     max_buffer: u32,
@@ -343,12 +452,26 @@ impl GssapiServer {
     pub fn new(creds: Option<&Credentials>) -> GssapiServer {
         GssapiServer {
             creds: creds.cloned(),
+            spnego: false,
             min: Layer::None,
             max: Layer::Confidentiality,
             max_buffer: DEFAULT_MAX_BUFFER,
             state: ServerState::Start,
             seen: 0,
             context: None,
+        }
+    }
+
+    /// A `GSS-SPNEGO` server, as Cyrus SASL speaks it: SPNEGO tokens, no layer negotiation
+    /// (the layer follows the context's flags and is checked against
+    /// [`layers(min, max)`](GssapiServer::layers)), no authzid. The exchange ends with the
+    /// context: [`ServerOutcome::Success`] carries the last token in `final_response`, to send
+    /// with the success message (or, where the protocol has no such data, as a last challenge
+    /// whose empty response the application discards).
+    pub fn gss_spnego(creds: Option<&Credentials>) -> GssapiServer {
+        GssapiServer {
+            spnego: true,
+            ..GssapiServer::new(creds)
         }
     }
 
@@ -406,6 +529,41 @@ impl GssapiServer {
         )))
     }
 
+    fn finish_spnego(
+        &mut self,
+        final_response: Option<Vec<u8>>,
+    ) -> Result<ServerOutcome<GssapiCredentials>, SaslError> {
+        let Some(context) = self.context.take() else {
+            return Err(state("server_attempt", "no context"));
+        };
+        let layer = spnego_layer(&context, self.min, self.max)?;
+        let principal = context.initiator_name()?;
+        let authcid = principal.to_string();
+        let max_buffer = if layer.is_protected() {
+            self.max_buffer
+        } else {
+            0
+        };
+        let session = Session::new(
+            context,
+            layer,
+            authcid.clone(),
+            None,
+            max_buffer,
+            max_buffer,
+        )?;
+        self.state = ServerState::Done;
+        Ok(ServerOutcome::Success {
+            credentials: GssapiCredentials {
+                principal,
+                authcid,
+                authzid: None,
+                session,
+            },
+            final_response,
+        })
+    }
+
     fn attempt(
         &mut self,
         responses: &[ChallengeResponse],
@@ -447,6 +605,9 @@ impl GssapiServer {
                         reason: "the context needs more but produced no token",
                     })?;
                     return Ok(ServerOutcome::Challenge(ServerChallenge(reply.to_vec())));
+                }
+                if self.spnego {
+                    return self.finish_spnego(reply.map(|t| t.to_vec()));
                 }
                 match reply {
                     // The mutual-authentication reply; the client answers it with nothing.
@@ -513,7 +674,7 @@ impl ServerMechanism for GssapiServer {
     type Credentials = GssapiCredentials;
 
     fn name(&self) -> &'static str {
-        "GSSAPI"
+        if self.spnego { "GSS-SPNEGO" } else { "GSSAPI" }
     }
 
     fn server_attempt(

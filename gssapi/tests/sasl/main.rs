@@ -10,6 +10,7 @@ mod common;
 mod bad_input;
 mod cyrus;
 mod exchange;
+mod spnego;
 
 pub(crate) use common::*;
 
@@ -39,10 +40,16 @@ pub(crate) fn run_exchange(
                 credentials,
                 final_response,
             } => {
-                if final_response.is_some() {
-                    return Err(SaslError::InvalidResponse {
-                        reason: "GSSAPI has no final data",
-                    });
+                // Success with data (GSS-SPNEGO's last token): the client takes it like a
+                // challenge and has nothing to answer.
+                if let Some(data) = final_response {
+                    challenges.push(ServerChallenge(data));
+                    let last = client.client_attempt(creds, &challenges)?;
+                    if !last.response.is_empty() {
+                        return Err(SaslError::InvalidResponse {
+                            reason: "the client answered the success data",
+                        });
+                    }
                 }
                 return Ok((credentials, challenges.len()));
             }
@@ -76,6 +83,8 @@ fn main() {
         exchange::delegation_only_when_asked,
         exchange::authorization_is_the_applications,
         exchange::traits_and_names,
+        spnego::gss_spnego_layers_follow_the_context,
+        spnego::gss_spnego_refusals,
         bad_input::offer_not_four_bytes,
         bad_input::offer_with_zero_max_buffer,
         bad_input::offer_without_acceptable_layer,
@@ -94,6 +103,7 @@ fn main() {
         bad_input::empty_token_where_one_is_due,
         cyrus::cyrus_server_rust_client,
         cyrus::rust_server_cyrus_client,
+        cyrus::gss_spnego_with_cyrus,
     ];
     common::run(tests, |_| {});
 }
