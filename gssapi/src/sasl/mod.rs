@@ -1,4 +1,4 @@
-//! SASL over GSSAPI (RFC 4752 `GSSAPI`), sans-IO, in the mechanism model of Python's pysasl:
+//! SASL over GSSAPI (RFC 4752 `GSSAPI`, and `GSS-SPNEGO`), sans-IO, in the mechanism model of Python's pysasl:
 //! the server calls [`ServerMechanism::server_attempt`] with the exchange so far and gets a
 //! challenge to send or the client's credentials; the client calls
 //! [`ClientMechanism::client_attempt`] with the server's challenges and gets its response. The
@@ -51,6 +51,8 @@
 //! - The `GSSAPI` mechanism: [`GssapiClient`] and [`GssapiServer`]; mutual authentication,
 //!   delegation only when asked for, the layer negotiation of RFC 4752 §3.3 between the
 //!   application's minimum and maximum [`Layer`], the maximum buffer from `wrap_size_limit`.
+//!   The same types speak `GSS-SPNEGO` as Cyrus SASL does ([`GssapiClient::gss_spnego`],
+//!   [`GssapiServer::gss_spnego`]).
 //! - After authentication: [`Session`] (the chosen layer, the peer's principal, encode and
 //!   decode of protected data); the codecs underneath: [`LayerOffer`], [`LayerChoice`],
 //!   [`encode_frame`], [`FrameDecoder`].
@@ -308,6 +310,8 @@ pub struct Session {
     peer_max_buffer: u32,
     max_send: u32,
     decoder: FrameDecoder,
+    /// Set when a frame failed: the stream is out of step (or under attack) from then on.
+    failed: bool,
 }
 
 impl Session {
@@ -340,6 +344,7 @@ impl Session {
             peer_max_buffer,
             max_send,
             decoder: FrameDecoder::new(max_buffer),
+            failed: false,
         })
     }
 
@@ -415,6 +420,15 @@ impl Session {
         if !self.layer.is_protected() {
             return Ok(input.to_vec());
         }
+        if self.failed {
+            return Err(SaslError::DecoderFailed);
+        }
+        let result = self.decode_frames(input);
+        self.failed = result.is_err();
+        result
+    }
+
+    fn decode_frames(&mut self, input: &[u8]) -> Result<Vec<u8>, SaslError> {
         let mut out = Vec::new();
         for frame in self.decoder.push(input)? {
             let unwrapped = self.context.unwrap(&frame)?;

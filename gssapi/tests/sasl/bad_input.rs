@@ -511,6 +511,12 @@ pub(crate) fn tampered_frame() -> TestResult {
                     );
                 }
             }
+            // The stream is not trusted any more, not even with a good frame.
+            let good = client.encode(b"fine").map_err(fail)?;
+            check!(matches!(
+                server.decode(&good),
+                Err(SaslError::DecoderFailed)
+            ));
         }
     }
     Ok(())
