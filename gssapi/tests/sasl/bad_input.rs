@@ -487,7 +487,7 @@ pub(crate) fn session_decodes_frames_split_anywhere() -> TestResult {
 
 pub(crate) fn tampered_frame() -> TestResult {
     for layer in [Layer::Integrity, Layer::Confidentiality] {
-        // A bit in the token's header, in the middle, and in the last byte.
+        // A bit in the middle of the token, in its last byte, and in its header.
         for pick in [0usize, 1, 2] {
             let (mut client, mut server) = protected_sessions(layer)?;
             let mut wire = client.encode(b"pay 100 to alice").map_err(fail)?;
@@ -496,12 +496,17 @@ pub(crate) fn tampered_frame() -> TestResult {
             wire[at] ^= 0x01;
             match server.decode(&wire) {
                 Err(SaslError::Gss(e)) => {
-                    // Both libraries report a bad signature (MIT also for a bad header bit;
-                    // Heimdal reports some header damage as a defective token).
+                    // A bad signature, except that Heimdal calls damage to the token's
+                    // header (the flags byte, the third) a defective token; MIT checks the
+                    // whole token with the checksum.
+                    let expected = if heimdal() && pick == 2 {
+                        ErrorKind::InvalidToken
+                    } else {
+                        ErrorKind::BadMic
+                    };
                     check!(
-                        e.is(ErrorKind::BadMic)
-                            || (heimdal() || pick == 2) && e.is(ErrorKind::InvalidToken),
-                        "{layer} byte {at}: {e} ({:?})",
+                        e.kind() == Some(expected),
+                        "{layer} byte {at}: {e} ({:?}, expected {expected:?})",
                         e.kind()
                     );
                 }
