@@ -14,7 +14,10 @@ fn decode(max: u32, input: &[u8], pieces: &[u8]) -> (Vec<Vec<u8>>, Option<String
     let mut rest = input;
     let mut sizes = pieces.iter().cycle();
     while !rest.is_empty() {
-        let size = sizes.next().map_or(rest.len(), |&s| usize::from(s).max(1)).min(rest.len());
+        let size = sizes
+            .next()
+            .map_or(rest.len(), |&s| usize::from(s).max(1))
+            .min(rest.len());
         let (piece, after) = rest.split_at(size);
         match decoder.push(piece) {
             Ok(got) => frames.extend(got),
@@ -37,14 +40,25 @@ fuzz_target!(|data: &[u8]| {
 
     let (frames, error) = decode(max, input, pieces);
     let (whole, whole_error) = decode(max, input, &[]);
-    assert_eq!(frames, whole, "the split changed the frames");
     assert_eq!(error, whole_error, "the split changed the error");
+    // A failing push drops the frames it completed before the bad one (the stream is broken),
+    // so only a clean run has to give the same frames however it was split.
+    if error.is_none() {
+        assert_eq!(frames, whole, "the split changed the frames");
+    }
     let mut encoded = Vec::new();
     for f in &frames {
-        assert!(!f.is_empty() && f.len() <= max as usize, "frame of {} over {max}", f.len());
+        assert!(
+            !f.is_empty() && f.len() <= max as usize,
+            "frame of {} over {max}",
+            f.len()
+        );
         encode_frame(f, &mut encoded).expect("a frame within u32");
     }
-    assert!(input.starts_with(&encoded), "frames do not re-encode to the input");
+    assert!(
+        input.starts_with(&encoded),
+        "frames do not re-encode to the input"
+    );
     if error.is_none() && encoded.len() == input.len() {
         let mut d = FrameDecoder::new(max);
         d.push(input).expect("decoded once");

@@ -130,6 +130,7 @@ enum ClientState {
 /// detection, integrity and confidentiality; delegation only with
 /// [`delegate(true)`](GssapiClient::delegate). It picks the strongest layer the server offers
 /// within [`layers(min, max)`](GssapiClient::layers) (default: none to confidentiality).
+/// [`GssapiClient::gss_spnego`] makes a `GSS-SPNEGO` client instead.
 #[derive(Debug)]
 pub struct GssapiClient {
     target: Name,
@@ -433,7 +434,7 @@ enum ServerState {
 /// It offers every layer within [`layers(min, max)`](GssapiServer::layers) (default: none to
 /// confidentiality) that the context supports, and accepts only a client choice among them.
 /// The result is [`GssapiCredentials`]: the authenticated principal and the authzid, for the
-/// application to authorize.
+/// application to authorize. [`GssapiServer::gss_spnego`] makes a `GSS-SPNEGO` server instead.
 #[derive(Debug)]
 pub struct GssapiServer {
     creds: Option<Credentials>,

@@ -282,7 +282,9 @@ impl FrameDecoder {
         self.header_len == 0 && self.payload.is_none()
     }
 
-    /// Consumes `input` and returns the payloads of the frames it completed, in order.
+    /// Consumes `input` and returns the payloads of the frames it completed, in order. On an
+    /// error the frames completed earlier in the same `input` are dropped with it: the stream
+    /// is broken at that point.
     pub fn push(&mut self, mut input: &[u8]) -> Result<Vec<Vec<u8>>, SaslError> {
         if self.failed {
             return Err(SaslError::DecoderFailed);

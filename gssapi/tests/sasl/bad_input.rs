@@ -389,6 +389,15 @@ pub(crate) fn frame_length_all_ones() -> TestResult {
         decoder.push(&[0xff]),
         Err(SaslError::FrameTooLarge { .. })
     ));
+    // After a good frame in the same read: the error, the good frame dropped with the stream.
+    let mut decoder = FrameDecoder::new(65536);
+    let mut wire = Vec::new();
+    encode_frame(b"good", &mut wire).map_err(fail)?;
+    wire.extend_from_slice(&[0xff; 4]);
+    check!(matches!(
+        decoder.push(&wire),
+        Err(SaslError::FrameTooLarge { .. })
+    ));
     // Through a session.
     let (_, mut server) = protected_sessions(Layer::Integrity)?;
     let got = server.decode(&[0xff, 0xff, 0xff, 0xff, 1, 2, 3]);
