@@ -23,6 +23,9 @@ packages=(
   curl python3-venv
   # gssapi-raw's krb5_keep_config test counts the child's opens of krb5.conf with strace
   strace
+  # the Cyrus SASL peers of gssapi's sasl interop tests: sasl-sample-server/-client and
+  # Cyrus's GSSAPI plugin (MIT build)
+  sasl2-bin libsasl2-modules-gssapi-mit
 )
 
 missing=()

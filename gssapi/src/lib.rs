@@ -41,6 +41,8 @@
 //!   `get_mic`/`verify_mic`, export/import. Calls that make no sense yet (or any more) fail with
 //!   [`Error::State`] before touching the library.
 //! - [`Mechanism`]: Kerberos, SPNEGO and the rest.
+//! - [`sasl`]: the SASL `GSSAPI` mechanism (RFC 4752), sans-IO, client and server, with the
+//!   security layer after the exchange.
 //! - [`Error`]: the library's errors with all their typed views, plus this crate's own.
 //!
 //! The one-to-one C layer is re-exported as [`raw`] for anything not covered here.
@@ -54,6 +56,7 @@ mod credentials;
 mod error;
 mod mechanism;
 mod name;
+pub mod sasl;
 #[cfg(feature = "sealed")]
 mod sealed;
 
@@ -89,4 +92,6 @@ mod guide {
     struct Porting;
     #[doc = include_str!("../../docs/implementation-differences.md")]
     struct ImplementationDifferences;
+    #[doc = include_str!("../../docs/sasl.md")]
+    struct Sasl;
 }
