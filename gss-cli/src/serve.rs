@@ -1,0 +1,379 @@
+//! `gss serve`: a Negotiate-protected HTTP server (mod_auth_gssapi as one binary): a directory
+//! of static files, or a reverse proxy that tells the upstream who authenticated.
+//!
+//! Requests pass three layers: the access log (outermost: one JSON line per request on
+//! stderr), gssapi-http's `NegotiateLayer` (401 and the Negotiate exchange, the allow-list),
+//! and a tag that copies the principal into the response for the log; then the files or the
+//! proxy.
+
+use crate::exit::{Code, EXIT_CODES, Failure, Outcome};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use gssapi::CredStore;
+use gssapi_http::server::Acceptor;
+use gssapi_http::tower::{Authenticated, NegotiateLayer};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+use tower_http::services::ServeDir;
+
+const EXAMPLES: &str = "\
+Examples:
+  gss serve --keytab /etc/http.keytab --dir ./public
+  gss serve --listen 127.0.0.1:8443 --keytab FILE:/etc/http.keytab \\
+      --proxy http://127.0.0.1:8000/ --allow-realm EXAMPLE.COM
+  gss serve --keytab /etc/http.keytab --proxy http://127.0.0.1:8000/ \\
+      --principal-header X-Remote-User --delegation-header X-Krb5-Ccname
+
+The upstream of --proxy gets the principal (user@REALM) in --principal-header; the same
+header sent by a client is removed first, so the upstream can trust it. With
+--delegation-header, a client's delegated credentials are written to a private FILE: ccache
+(in a 0700 directory) whose name the upstream gets in that header; the ccache is removed when
+the upstream has answered. Access log: one JSON object per request on stderr.";
+
+/// Serves static files or a reverse proxy behind HTTP Negotiate (SPNEGO/Kerberos).
+#[derive(Debug, clap::Args)]
+#[command(after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"))]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    listen: SocketAddr,
+    /// The keytab with the service's keys (default: the library's, KRB5_KTNAME).
+    #[arg(long, value_name = "PATH")]
+    keytab: Option<String>,
+    /// Serves the files of this directory.
+    #[arg(long, value_name = "DIR", required_unless_present = "proxy", conflicts_with = "proxy")]
+    dir: Option<PathBuf>,
+    /// Forwards authenticated requests to this upstream URL.
+    #[arg(long, value_name = "URL")]
+    proxy: Option<String>,
+    /// The header that carries the authenticated principal to the upstream.
+    #[arg(long, value_name = "NAME", default_value = "X-Remote-User")]
+    principal_header: String,
+    /// Allows every principal of this realm (repeatable; with none of these and no
+    /// --allow-principal, every authenticated principal is allowed).
+    #[arg(long, value_name = "REALM")]
+    allow_realm: Vec<String>,
+    /// Allows this principal, user@REALM (repeatable).
+    #[arg(long, value_name = "PRINCIPAL")]
+    allow_principal: Vec<String>,
+    /// The header that carries the name of the delegated credentials' ccache to the upstream
+    /// (only with --proxy; without it delegated credentials are not kept).
+    #[arg(long, value_name = "NAME", requires = "proxy")]
+    delegation_header: Option<String>,
+}
+
+/// The reverse proxy's configuration.
+struct Proxy {
+    upstream: reqwest::Url,
+    client: reqwest::Client,
+    principal_header: HeaderName,
+    delegation: Option<Delegation>,
+}
+
+/// Where delegated credentials are written for the upstream.
+struct Delegation {
+    header: HeaderName,
+    dir: tempfile::TempDir,
+}
+
+/// The principal, copied into the response for the access log.
+#[derive(Clone)]
+struct LoggedPrincipal(String);
+
+fn header_name(flag: &str, name: &str) -> Result<HeaderName, Failure> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|e| Failure::new(Code::Usage, format!("{flag} {name}: {e}")))
+}
+
+/// Runs `gss serve` until the process is stopped.
+pub fn run(args: ServeArgs) -> Outcome {
+    let principal_header = header_name("--principal-header", &args.principal_header)?;
+    let delegation_header = args
+        .delegation_header
+        .as_deref()
+        .map(|h| header_name("--delegation-header", h))
+        .transpose()?;
+    let proxy = match &args.proxy {
+        None => None,
+        Some(url) => {
+            let upstream = reqwest::Url::parse(url)
+                .map_err(|e| Failure::new(Code::Usage, format!("--proxy {url}: {e}")))?;
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Failure::new(Code::Failure, format!("the HTTP client: {e}")))?;
+            let delegation = match delegation_header {
+                None => None,
+                Some(header) => Some(Delegation {
+                    header,
+                    dir: tempfile::Builder::new()
+                        .prefix("gss-serve-ccaches.")
+                        .tempdir()
+                        .map_err(|e| {
+                            Failure::new(Code::Failure, format!("a ccache directory: {e}"))
+                        })?,
+                }),
+            };
+            Some(Arc::new(Proxy {
+                upstream,
+                client,
+                principal_header,
+                delegation,
+            }))
+        }
+    };
+
+    let mut acceptor = Acceptor::builder()
+        .allow_realms(args.allow_realm.iter().cloned())
+        .allow_principals(args.allow_principal.iter().cloned())
+        .keep_delegated(proxy.as_ref().is_some_and(|p| p.delegation.is_some()));
+    if let Some(keytab) = &args.keytab {
+        acceptor = acceptor.keytab(keytab.clone());
+    }
+    let acceptor = acceptor.build().map_err(|e| {
+        Failure::new(
+            Code::Failure,
+            format!("the acceptor credentials: {e} (is the service's keytab readable? --keytab)"),
+        )
+    })?;
+
+    let app = match proxy {
+        Some(proxy) => Router::new().fallback(forward).with_state(proxy),
+        None => {
+            let dir = args.dir.clone().unwrap_or_default();
+            if !dir.is_dir() {
+                return Err(Failure::new(
+                    Code::Failure,
+                    format!("--dir {}: not a directory", dir.display()),
+                ));
+            }
+            Router::new().fallback_service(ServeDir::new(dir))
+        }
+    };
+    let app = app
+        .layer(middleware::from_fn(tag_principal))
+        .layer(NegotiateLayer::new(acceptor))
+        .layer(middleware::from_fn(access_log));
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Code::Failure, format!("the async runtime: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| Failure::new(Code::Failure, format!("listening on {}: {e}", args.listen)))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
+        eprintln!("gss serve: listening on http://{local}/");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .map_err(|e| Failure::new(Code::Failure, format!("serving: {e}")))?;
+        Ok(Code::Success)
+    })
+}
+
+/// Copies the authenticated principal into the response's extensions for [`access_log`]
+/// (the identity lives in the request's, which the outer layer never sees).
+async fn tag_principal(request: Request, next: Next) -> Response {
+    let principal = request
+        .extensions()
+        .get::<Authenticated>()
+        .map(|a| a.principal().to_owned());
+    let mut response = next.run(request).await;
+    if let Some(p) = principal {
+        response.extensions_mut().insert(LoggedPrincipal(p));
+    }
+    response
+}
+
+/// Writes one JSON line per request to stderr: time, peer, method, path, status, principal.
+async fn access_log(request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.to_string());
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let principal = response
+        .extensions()
+        .get::<LoggedPrincipal>()
+        .map(|p| p.0.clone());
+    let line = serde_json::json!({
+        "time": rfc3339(SystemTime::now()),
+        "peer": peer,
+        "method": method,
+        "path": path,
+        "status": response.status().as_u16(),
+        "principal": principal,
+    });
+    eprintln!("{line}");
+    response
+}
+
+/// `SystemTime` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC).
+fn rfc3339(time: SystemTime) -> String {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        since.subsec_millis()
+    )
+}
+
+/// Hop-by-hop headers (RFC 9110 7.6.1) and the ones the proxy sets itself.
+const NOT_FORWARDED: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+    "authorization",
+];
+
+fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    // Headers the Connection header names are hop-by-hop too.
+    let named: Vec<String> = headers
+        .get_all(http::header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().to_ascii_lowercase())
+        .collect();
+    for name in NOT_FORWARDED.iter().copied().chain(named.iter().map(String::as_str)) {
+        headers.remove(name);
+    }
+}
+
+fn bad_gateway(what: impl std::fmt::Display) -> Response {
+    eprintln!("gss serve: {what}");
+    (StatusCode::BAD_GATEWAY, "bad gateway\n").into_response()
+}
+
+/// The upstream URL for a request path and query: the upstream's path, then the request's.
+fn upstream_url(base: &reqwest::Url, uri: &http::Uri) -> reqwest::Url {
+    let mut url = base.clone();
+    let prefix = base.path().trim_end_matches('/');
+    url.set_path(&format!("{prefix}{}", uri.path()));
+    url.set_query(uri.query());
+    url
+}
+
+/// Writes the delegated credentials to a fresh FILE: ccache in `dir` (blocking GSSAPI work):
+/// its name, and the file's path, which removes the ccache when dropped.
+fn write_ccache(
+    dir: &std::path::Path,
+    creds: gssapi::Credentials,
+) -> Result<(tempfile::TempPath, String), String> {
+    let path = tempfile::Builder::new()
+        .prefix("krb5cc_")
+        .tempfile_in(dir)
+        .map_err(|e| format!("a ccache file: {e}"))?
+        .into_temp_path();
+    let name = format!("FILE:{}", path.display());
+    creds
+        .store()
+        .into_store(CredStore::new().insert("ccache", &name))
+        .overwrite(true)
+        .run()
+        .map_err(|e| format!("storing the delegated credentials in {name}: {e}"))?;
+    Ok((path, name))
+}
+
+/// The reverse proxy: the request goes to the upstream with the principal header (a client's
+/// own copy removed) and, when delegated, the ccache header.
+async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(identity) = parts.extensions.get::<Authenticated>().cloned() else {
+        // The layer lets no unauthenticated request through; refuse rather than forward.
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let body = match axum::body::to_bytes(body, 64 << 20).await {
+        Ok(b) => b,
+        Err(e) => return (StatusCode::PAYLOAD_TOO_LARGE, format!("{e}\n")).into_response(),
+    };
+    let mut headers = parts.headers.clone();
+    strip_hop_by_hop(&mut headers);
+    headers.remove(&proxy.principal_header);
+    let principal = match HeaderValue::from_str(identity.principal()) {
+        Ok(v) => v,
+        Err(e) => return bad_gateway(format!("the principal as a header: {e}")),
+    };
+    headers.insert(proxy.principal_header.clone(), principal);
+
+    let mut ccache = None;
+    if let Some(delegation) = &proxy.delegation {
+        headers.remove(&delegation.header);
+        if let Some(d) = identity.delegated() {
+            let creds = d.credentials().clone();
+            let dir = delegation.dir.path().to_owned();
+            match tokio::task::spawn_blocking(move || write_ccache(&dir, creds)).await {
+                Ok(Ok((file, name))) => {
+                    if let Ok(v) = HeaderValue::from_str(&name) {
+                        headers.insert(delegation.header.clone(), v);
+                    }
+                    ccache = Some(file);
+                }
+                Ok(Err(e)) => return bad_gateway(e),
+                Err(e) => return bad_gateway(e),
+            }
+        }
+    }
+
+    let url = upstream_url(&proxy.upstream, &parts.uri);
+    let sent = proxy
+        .client
+        .request(parts.method.clone(), url)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await;
+    let upstream = match sent {
+        Ok(r) => r,
+        Err(e) => return bad_gateway(format!("the upstream: {e}")),
+    };
+    let status = upstream.status();
+    let mut response_headers = upstream.headers().clone();
+    let response_body = match upstream.bytes().await {
+        Ok(b) => b,
+        Err(e) => return bad_gateway(format!("the upstream's body: {e}")),
+    };
+    // The upstream has answered: its ccache goes now, not when the response is sent.
+    drop(ccache);
+    strip_hop_by_hop(&mut response_headers);
+    let mut response = Response::new(Body::from(response_body));
+    *response.status_mut() = status;
+    *response.headers_mut() = response_headers;
+    response
+}
