@@ -145,7 +145,9 @@ fn ccache_credentials(ccache: &str, mech: Mech) -> Result<Credentials, gssapi::E
 /// The exit code and message for a failed exchange.
 fn exchange_failure(error: BlockingError<reqwest::Error>) -> Failure {
     match error {
-        BlockingError::Send(e) => Failure::new(Code::Network, format!("{e} ({})", source_chain(&e))),
+        BlockingError::Send(e) => {
+            Failure::new(Code::Network, format!("{e} ({})", source_chain(&e)))
+        }
         BlockingError::Negotiate(ClientError::MutualAuthentication { status, reason }) => {
             Failure::new(
                 Code::MutualAuthFailed,
@@ -235,8 +237,7 @@ pub fn run(args: CurlArgs) -> Outcome {
         if !spn.contains('@') {
             return Err(usage(format!("--spn {spn}: expected service@host")));
         }
-        let name = Name::hostbased_service(spn)
-            .map_err(|e| usage(format!("--spn {spn}: {e}")))?;
+        let name = Name::hostbased_service(spn).map_err(|e| usage(format!("--spn {spn}: {e}")))?;
         builder = builder.target_name(name);
     }
     if let Some(ccache) = &args.ccache {
@@ -258,7 +259,9 @@ pub fn run(args: CurlArgs) -> Outcome {
     let mut round = 0u32;
     let response = blocking::send(&client, &host, |auth: &HeaderMap| {
         round += 1;
-        let mut request = http.request(method.clone(), url.clone()).headers(headers.clone());
+        let mut request = http
+            .request(method.clone(), url.clone())
+            .headers(headers.clone());
         request = request.headers(auth.clone());
         if let Some(body) = &body {
             request = request.body(body.clone());

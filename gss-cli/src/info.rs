@@ -10,8 +10,14 @@ pub struct KlistArgs {}
 #[derive(Debug, clap::Args)]
 pub struct WhoamiArgs {}
 /// Runs `gss mechs`.
-pub fn mechs(_args: MechsArgs) -> Outcome { Ok(Code::Success) }
+pub fn mechs(_args: MechsArgs) -> Outcome {
+    Ok(Code::Success)
+}
 /// Runs `gss klist`.
-pub fn klist(_args: KlistArgs) -> Outcome { Ok(Code::Success) }
+pub fn klist(_args: KlistArgs) -> Outcome {
+    Ok(Code::Success)
+}
 /// Runs `gss whoami`.
-pub fn whoami(_args: WhoamiArgs) -> Outcome { Ok(Code::Success) }
+pub fn whoami(_args: WhoamiArgs) -> Outcome {
+    Ok(Code::Success)
+}

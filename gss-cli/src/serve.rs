@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use gssapi::CredStore;
+use gssapi::{CredStore, CredUsage, Credentials, Mechanism};
 use gssapi_http::server::Acceptor;
 use gssapi_http::tower::{Authenticated, NegotiateLayer};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -47,7 +47,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "PATH")]
     keytab: Option<String>,
     /// Serves the files of this directory.
-    #[arg(long, value_name = "DIR", required_unless_present = "proxy", conflicts_with = "proxy")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present = "proxy",
+        conflicts_with = "proxy"
+    )]
     dir: Option<PathBuf>,
     /// Forwards authenticated requests to this upstream URL.
     #[arg(long, value_name = "URL")]
@@ -64,7 +69,7 @@ pub struct ServeArgs {
     allow_principal: Vec<String>,
     /// The header that carries the name of the delegated credentials' ccache to the upstream
     /// (only with --proxy; without it delegated credentials are not kept).
-    #[arg(long, value_name = "NAME", requires = "proxy")]
+    #[arg(long, value_name = "NAME")]
     delegation_header: Option<String>,
 }
 
@@ -93,6 +98,12 @@ fn header_name(flag: &str, name: &str) -> Result<HeaderName, Failure> {
 
 /// Runs `gss serve` until the process is stopped.
 pub fn run(args: ServeArgs) -> Outcome {
+    if args.delegation_header.is_some() && args.proxy.is_none() {
+        return Err(Failure::new(
+            Code::Usage,
+            "--delegation-header needs --proxy (the ccache name is for an upstream)",
+        ));
+    }
     let principal_header = header_name("--principal-header", &args.principal_header)?;
     let delegation_header = args
         .delegation_header
@@ -128,6 +139,24 @@ pub fn run(args: ServeArgs) -> Outcome {
             }))
         }
     };
+
+    // The acceptor acquires its credentials lazily: check them now, so a server that could
+    // never authenticate anyone does not start.
+    let mut probe = Credentials::builder()
+        .usage(CredUsage::Accept)
+        .mech(&Mechanism::KERBEROS);
+    if let Some(keytab) = &args.keytab {
+        probe = probe.store(CredStore::new().insert("keytab", keytab));
+    }
+    probe.acquire().map_err(|e| {
+        Failure::new(
+            Code::Failure,
+            format!(
+                "no acceptor credentials{}: {e} (does the keytab exist and hold the service's keys? --keytab)",
+                args.keytab.as_deref().map(|k| format!(" in {k}")).unwrap_or_default()
+            ),
+        )
+    })?;
 
     let mut acceptor = Acceptor::builder()
         .allow_realms(args.allow_realm.iter().cloned())
@@ -168,7 +197,9 @@ pub fn run(args: ServeArgs) -> Outcome {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
-            .map_err(|e| Failure::new(Code::Failure, format!("listening on {}: {e}", args.listen)))?;
+            .map_err(|e| {
+                Failure::new(Code::Failure, format!("listening on {}: {e}", args.listen))
+            })?;
         let local = listener
             .local_addr()
             .map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
@@ -271,7 +302,11 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
         .flat_map(|v| v.split(','))
         .map(|v| v.trim().to_ascii_lowercase())
         .collect();
-    for name in NOT_FORWARDED.iter().copied().chain(named.iter().map(String::as_str)) {
+    for name in NOT_FORWARDED
+        .iter()
+        .copied()
+        .chain(named.iter().map(String::as_str))
+    {
         headers.remove(name);
     }
 }

@@ -4,4 +4,6 @@ use crate::exit::{Code, Outcome};
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {}
 /// Runs `gss status`.
-pub fn run(_args: StatusArgs) -> Outcome { Ok(Code::Success) }
+pub fn run(_args: StatusArgs) -> Outcome {
+    Ok(Code::Success)
+}

@@ -1,1 +1,46 @@
-fn main() {}
+//! The `gss` binary as a child process against a throwaway realm: `gss curl` against
+//! `gss serve` (files and reverse proxy), `curl --negotiate` against `gss serve`, the exit
+//! codes. The realm's environment reaches each child through `Command::envs`; this process
+//! keeps its own environment.
+
+mod support;
+
+use libtest_mimic::{Arguments, Trial};
+
+mod curl;
+mod serve;
+
+fn main() {
+    let args = Arguments::from_args();
+    if !args.list {
+        support::start_realm();
+    }
+    let tests = vec![
+        Trial::test("curl::files_from_serve", curl::files_from_serve),
+        Trial::test("curl::verbose_rounds", curl::verbose_rounds),
+        Trial::test("curl::http_error_status", curl::http_error_status),
+        Trial::test("curl::no_credentials", curl::no_credentials),
+        Trial::test("curl::ccache_option", curl::ccache_option),
+        Trial::test("curl::network_error", curl::network_error),
+        Trial::test("curl::bad_usage", curl::bad_usage),
+        Trial::test(
+            "curl::server_without_credentials",
+            curl::server_without_credentials,
+        ),
+        Trial::test("serve::curl_negotiate", serve::curl_negotiate),
+        Trial::test("serve::access_log", serve::access_log),
+        Trial::test("serve::allow_list", serve::allow_list),
+        Trial::test(
+            "serve::proxy_principal_header",
+            serve::proxy_principal_header,
+        ),
+        Trial::test(
+            "serve::proxy_without_delegation",
+            serve::proxy_without_delegation,
+        ),
+        Trial::test("serve::proxy_delegation", serve::proxy_delegation),
+        Trial::test("serve::proxy_curl_delegation", serve::proxy_curl_delegation),
+        Trial::test("serve::bad_usage", serve::bad_usage),
+    ];
+    libtest_mimic::run(&args, tests).exit()
+}
