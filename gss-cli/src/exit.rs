@@ -60,3 +60,20 @@ impl Failure {
 
 /// What a subcommand returns.
 pub type Outcome = Result<Code, Failure>;
+
+/// Writes `text` to stdout; a closed pipe (`gss mechs | head`) is not an error.
+pub fn emit(text: &str) -> Outcome {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(Code::Success),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Code::Success),
+        Err(e) => Err(Failure::new(
+            Code::Failure,
+            format!("writing to stdout: {e}"),
+        )),
+    }
+}

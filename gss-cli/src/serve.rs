@@ -254,7 +254,7 @@ async fn access_log(request: Request, next: Next) -> Response {
 }
 
 /// `SystemTime` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC).
-fn rfc3339(time: SystemTime) -> String {
+pub(crate) fn rfc3339(time: SystemTime) -> String {
     let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = since.as_secs() as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));

@@ -1,6 +1,6 @@
 //! The `gss` binary as a child process against a throwaway realm: `gss curl` against
-//! `gss serve` (files and reverse proxy), `curl --negotiate` against `gss serve`, the exit
-//! codes. The realm's environment reaches each child through `Command::envs`; this process
+//! `gss serve` (files and reverse proxy), `curl --negotiate` against `gss serve`, `gss status`
+//! against python-gssapi, `gss mechs`, `gss klist`/`whoami`, the exit codes. The realm's environment reaches each child through `Command::envs`; this process
 //! keeps its own environment.
 
 mod support;
@@ -8,6 +8,7 @@ mod support;
 use libtest_mimic::{Arguments, Trial};
 
 mod curl;
+mod info;
 mod serve;
 
 fn main() {
@@ -41,6 +42,10 @@ fn main() {
         Trial::test("serve::proxy_delegation", serve::proxy_delegation),
         Trial::test("serve::proxy_curl_delegation", serve::proxy_curl_delegation),
         Trial::test("serve::bad_usage", serve::bad_usage),
+        Trial::test("info::status_python_names", info::status_python_names),
+        Trial::test("info::status_minor", info::status_minor),
+        Trial::test("info::mechs", info::mechs),
+        Trial::test("info::klist_and_whoami", info::klist_and_whoami),
     ];
     libtest_mimic::run(&args, tests).exit()
 }
