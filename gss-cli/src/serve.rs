@@ -141,14 +141,16 @@ pub fn run(args: ServeArgs) -> Outcome {
     };
 
     // The acceptor acquires its credentials lazily: check them now, so a server that could
-    // never authenticate anyone does not start.
-    let mut probe = Credentials::builder()
-        .usage(CredUsage::Accept)
-        .mech(&Mechanism::KERBEROS);
-    if let Some(keytab) = &args.keytab {
-        probe = probe.store(CredStore::new().insert("keytab", keytab));
-    }
-    probe.acquire().map_err(|e| {
+    // never authenticate anyone does not start. Kerberos only: with gss-ntlmssp installed an
+    // acquisition for every mechanism succeeds without a single key.
+    let probe = match &args.keytab {
+        Some(keytab) => Credentials::acceptor_from_keytab(keytab),
+        None => Credentials::builder()
+            .usage(CredUsage::Accept)
+            .mech(&Mechanism::KERBEROS)
+            .acquire(),
+    };
+    probe.map_err(|e| {
         Failure::new(
             Code::Failure,
             format!(
@@ -311,6 +313,29 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
     }
 }
 
+/// `X-Forwarded-For` (the peer appended to any the client sent), `X-Forwarded-Host` (the
+/// request's `Host`) and `X-Forwarded-Proto`, as reverse proxies conventionally set them.
+fn forwarded_for(
+    headers: &mut HeaderMap,
+    extensions: &http::Extensions,
+    host: Option<HeaderValue>,
+) {
+    if let Some(ConnectInfo(peer)) = extensions.get::<ConnectInfo<SocketAddr>>() {
+        let chain = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+            Some(before) => format!("{before}, {}", peer.ip()),
+            None => peer.ip().to_string(),
+        };
+        if let Ok(v) = HeaderValue::from_str(&chain) {
+            headers.insert("x-forwarded-for", v);
+        }
+    }
+    match host {
+        Some(h) => headers.insert("x-forwarded-host", h),
+        None => headers.remove("x-forwarded-host"),
+    };
+    headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+}
+
 fn bad_gateway(what: impl std::fmt::Display) -> Response {
     eprintln!("gss serve: {what}");
     (StatusCode::BAD_GATEWAY, "bad gateway\n").into_response()
@@ -359,7 +384,9 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
         Err(e) => return (StatusCode::PAYLOAD_TOO_LARGE, format!("{e}\n")).into_response(),
     };
     let mut headers = parts.headers.clone();
+    let host = headers.get(http::header::HOST).cloned();
     strip_hop_by_hop(&mut headers);
+    forwarded_for(&mut headers, &parts.extensions, host);
     headers.remove(&proxy.principal_header);
     let principal = match HeaderValue::from_str(identity.principal()) {
         Ok(v) => v,
