@@ -164,8 +164,14 @@ pub fn proxy_principal_header() -> TestResult {
         received(&echo, "authorization").is_empty(),
         "the token is not forwarded: {echo}"
     );
-    // A configurable header name: the default one is then an ordinary header... but the
-    // configured one is stripped and set.
+    check!(
+        received(&echo, "x-forwarded-for") == ["127.0.0.1"],
+        "{echo}"
+    );
+    let host = format!("{}:{}", realm().hostname(), server.port);
+    check!(received(&echo, "x-forwarded-host") == [host], "{echo}");
+    check!(received(&echo, "x-forwarded-proto") == ["http"], "{echo}");
+    // A configurable header name: that one is stripped from the request and set.
     let server = proxy(&upstream, &["--principal-header", "X-Krb-User"])?;
     let out = output(gss().args([
         "curl",
