@@ -7,6 +7,7 @@
 //! gss status 0x70000                                     # what a major status means
 //! gss mechs --json
 //! gss klist
+//! gss kinit user@EXAMPLE.COM
 //! ```
 //!
 //! Every subcommand exits with one of the codes in [`exit`]; `gss help SUBCOMMAND` shows
@@ -17,6 +18,7 @@
 mod curl;
 mod exit;
 mod info;
+mod kinit;
 mod serve;
 mod status;
 
@@ -38,6 +40,7 @@ enum Command {
     Mechs(info::MechsArgs),
     Klist(info::KlistArgs),
     Whoami(info::WhoamiArgs),
+    Kinit(kinit::KinitArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -49,6 +52,7 @@ fn main() -> std::process::ExitCode {
         Command::Mechs(args) => info::mechs(args),
         Command::Klist(args) => info::klist(args),
         Command::Whoami(args) => info::whoami(args),
+        Command::Kinit(args) => kinit::run(args),
     };
     match result {
         Ok(code) => code.into(),

@@ -9,6 +9,7 @@ use libtest_mimic::{Arguments, Trial};
 
 mod curl;
 mod info;
+mod kinit;
 mod serve;
 
 fn main() {
@@ -46,6 +47,9 @@ fn main() {
         Trial::test("info::status_minor", info::status_minor),
         Trial::test("info::mechs", info::mechs),
         Trial::test("info::klist_and_whoami", info::klist_and_whoami),
+        Trial::test("kinit::password_stdin", kinit::password_stdin),
+        Trial::test("kinit::keytab", kinit::keytab),
+        Trial::test("kinit::wrong_password", kinit::wrong_password),
     ];
     libtest_mimic::run(&args, tests).exit()
 }

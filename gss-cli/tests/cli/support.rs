@@ -31,12 +31,25 @@ pub fn gss() -> Command {
 
 /// Runs a command to the end (killed after 60 s: a server that should have exited).
 pub fn output(cmd: &mut Command) -> Result<Output, Failed> {
-    let child = cmd
-        .stdin(Stdio::null())
+    output_with_stdin(cmd, None)
+}
+
+/// [`output`] with `input` on the command's stdin.
+pub fn output_with_stdin(cmd: &mut Command, input: Option<&str>) -> Result<Output, Failed> {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("running {cmd:?}: {e}"))?;
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(text.as_bytes())?;
+    }
     let pid = child.id();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
