@@ -22,11 +22,16 @@ mod kinit;
 mod serve;
 mod status;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Kerberos and GSSAPI on the command line.
 #[derive(Debug, Parser)]
-#[command(name = "gss", version, about, after_help = exit::EXIT_CODES)]
+#[command(
+    name = "gss",
+    version,
+    about = "Kerberos and GSSAPI on the command line",
+    after_help = exit::EXIT_CODES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,6 +46,40 @@ enum Command {
     Klist(info::KlistArgs),
     Whoami(info::WhoamiArgs),
     Kinit(kinit::KinitArgs),
+    Completions(CompletionsArgs),
+    Man(ManArgs),
+}
+
+/// Prints a shell completion script (generated from the same definitions as --help).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  gss completions bash > /etc/bash_completion.d/gss
+  gss completions zsh > \"${fpath[1]}/_gss\"
+  gss completions fish > ~/.config/fish/completions/gss.fish")]
+struct CompletionsArgs {
+    /// The shell.
+    shell: clap_complete::Shell,
+}
+
+/// Prints the man page (roff), generated from the same definitions as --help.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  gss man > /usr/local/share/man/man1/gss.1
+  gss man | man -l -")]
+struct ManArgs {}
+
+fn completions(args: CompletionsArgs) -> exit::Outcome {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "gss", &mut script);
+    exit::emit(&String::from_utf8_lossy(&script))
+}
+
+fn man() -> exit::Outcome {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|e| exit::Failure::new(exit::Code::Failure, format!("the man page: {e}")))?;
+    exit::emit(&String::from_utf8_lossy(&page))
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,6 +92,8 @@ fn main() -> std::process::ExitCode {
         Command::Klist(args) => info::klist(args),
         Command::Whoami(args) => info::whoami(args),
         Command::Kinit(args) => kinit::run(args),
+        Command::Completions(args) => completions(args),
+        Command::Man(_) => man(),
     };
     match result {
         Ok(code) => code.into(),

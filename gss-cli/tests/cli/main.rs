@@ -8,6 +8,7 @@ mod support;
 use libtest_mimic::{Arguments, Trial};
 
 mod curl;
+mod help;
 mod info;
 mod kinit;
 mod serve;
@@ -50,6 +51,11 @@ fn main() {
         Trial::test("kinit::password_stdin", kinit::password_stdin),
         Trial::test("kinit::keytab", kinit::keytab),
         Trial::test("kinit::wrong_password", kinit::wrong_password),
+        Trial::test(
+            "help::every_subcommand_has_examples",
+            help::every_subcommand_has_examples,
+        ),
+        Trial::test("help::completions_and_man", help::completions_and_man),
     ];
     libtest_mimic::run(&args, tests).exit()
 }
