@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The project's main job (README): a throwaway Kerberos realm, then a full GSSAPI exchange
-# with the high-level gssapi crate (Kerberos and SPNEGO, mutual auth, delegation to a second
-# service, wrap/unwrap, MIC, export/import, misuse caught), narrated.
+# The project's main job (README): `gss demo`: a throwaway Kerberos realm, Kerberos and SPNEGO
+# handshakes with mutual authentication, delegation to a second service, messages, then an
+# HTTP Negotiate request from `gss curl` to a `gss serve` in the same realm, narrated.
+# (The library-only tour, with export/import and misuse: cargo run -p gssapi --example demo.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/install-deps.sh
-exec cargo run --quiet -p gssapi --example demo
+exec cargo run --quiet -p gss-cli --bin gss -- demo

@@ -1,6 +1,7 @@
 //! `gss`: Kerberos and GSSAPI on the command line.
 //!
 //! ```text
+//! gss demo                                               # a throwaway realm, narrated
 //! gss curl http://www.example.com/                       # curl --negotiate, in Rust
 //! gss serve --keytab /etc/http.keytab --dir ./public     # a Negotiate-protected server
 //! gss serve --keytab /etc/http.keytab --proxy http://127.0.0.1:8000/
@@ -16,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 mod curl;
+mod demo;
 mod exit;
 mod info;
 mod kinit;
@@ -39,6 +41,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Demo(demo::DemoArgs),
     Curl(curl::CurlArgs),
     Serve(serve::ServeArgs),
     Status(status::StatusArgs),
@@ -85,6 +88,7 @@ fn man() -> exit::Outcome {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => demo::run(args),
         Command::Curl(args) => curl::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Status(args) => status::run(args),

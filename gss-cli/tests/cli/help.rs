@@ -4,6 +4,7 @@ use crate::check;
 use crate::support::*;
 
 const SUBCOMMANDS: &[&str] = &[
+    "demo",
     "curl",
     "serve",
     "status",
@@ -58,5 +59,26 @@ pub fn completions_and_man() -> TestResult {
         page.contains(".TH gss 1") && page.contains("Exit codes"),
         "{page}"
     );
+    Ok(())
+}
+
+pub fn demo() -> TestResult {
+    // Its own realm: nothing of this suite's environment is passed.
+    let out = output(std::process::Command::new(env!("CARGO_BIN_EXE_gss")).arg("demo"))?;
+    expect_code(&out, 0, "gss demo")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "== Kerberos with mutual authentication",
+        "mutual: true",
+        "server decrypts \"hello, server\"",
+        "the server authenticates onward to HTTP@",
+        "python-gssapi would raise",
+        "verdict: Some(Authenticated)",
+        "body: hello from gss serve",
+        "\"principal\":\"user@KRBTEST.COM\",\"status\":200",
+        "== Done",
+    ] {
+        check!(text.contains(expected), "{expected:?} missing from: {text}");
+    }
     Ok(())
 }

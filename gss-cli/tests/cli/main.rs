@@ -56,6 +56,7 @@ fn main() {
             help::every_subcommand_has_examples,
         ),
         Trial::test("help::completions_and_man", help::completions_and_man),
+        Trial::test("help::demo", help::demo),
     ];
     libtest_mimic::run(&args, tests).exit()
 }
