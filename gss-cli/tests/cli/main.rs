@@ -10,6 +10,7 @@ use libtest_mimic::{Arguments, Trial};
 mod curl;
 mod help;
 mod info;
+mod interop;
 mod kinit;
 mod serve;
 
@@ -57,6 +58,10 @@ fn main() {
         ),
         Trial::test("help::completions_and_man", help::completions_and_man),
         Trial::test("help::demo", help::demo),
+        Trial::test(
+            "interop::python_gssapi_server",
+            interop::python_gssapi_server,
+        ),
     ];
     libtest_mimic::run(&args, tests).exit()
 }

@@ -86,6 +86,12 @@ pub struct ChildGuard {
     child: Child,
 }
 
+impl ChildGuard {
+    pub fn new(child: Child) -> ChildGuard {
+        ChildGuard { child }
+    }
+}
+
 impl Drop for ChildGuard {
     fn drop(&mut self) {
         // Child::kill sends SIGKILL to this child's PID alone.
