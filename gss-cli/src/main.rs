@@ -20,6 +20,7 @@ mod curl;
 mod demo;
 mod exit;
 mod info;
+mod inspect_cmd;
 mod kinit;
 mod serve;
 mod status;
@@ -44,6 +45,7 @@ enum Command {
     Demo(demo::DemoArgs),
     Curl(curl::CurlArgs),
     Serve(serve::ServeArgs),
+    Inspect(inspect_cmd::InspectArgs),
     Status(status::StatusArgs),
     Mechs(info::MechsArgs),
     Klist(info::KlistArgs),
@@ -91,6 +93,7 @@ fn main() -> std::process::ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Curl(args) => curl::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Inspect(args) => inspect_cmd::run(args),
         Command::Status(args) => status::run(args),
         Command::Mechs(args) => info::mechs(args),
         Command::Klist(args) => info::klist(args),

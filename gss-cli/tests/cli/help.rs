@@ -6,6 +6,7 @@ use crate::support::*;
 const SUBCOMMANDS: &[&str] = &[
     "demo",
     "curl",
+    "inspect",
     "serve",
     "status",
     "mechs",

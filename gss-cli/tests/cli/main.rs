@@ -10,6 +10,7 @@ use libtest_mimic::{Arguments, Trial};
 mod curl;
 mod help;
 mod info;
+mod inspect;
 mod interop;
 mod kinit;
 mod serve;
@@ -58,6 +59,11 @@ fn main() {
         ),
         Trial::test("help::completions_and_man", help::completions_and_man),
         Trial::test("help::demo", help::demo),
+        Trial::test("inspect::captured_tokens", inspect::captured_tokens),
+        Trial::test(
+            "inspect::krb_error_and_bad_input",
+            inspect::krb_error_and_bad_input,
+        ),
         Trial::test(
             "interop::python_gssapi_server",
             interop::python_gssapi_server,

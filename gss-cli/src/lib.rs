@@ -1,0 +1,6 @@
+//! The library half of the `gss` command: the token decoder of `gss inspect`, public so the
+//! fuzz target can drive it. Everything else lives in the binary.
+
+#![forbid(unsafe_code)]
+
+pub mod inspect;
