@@ -217,3 +217,23 @@ pub fn server_without_credentials() -> TestResult {
     check!(err.contains("--keytab"), "{err}");
     Ok(())
 }
+
+pub fn mutual_auth_failed() -> TestResult {
+    // The echoing upstream takes the token and answers 200 without one of its own: it never
+    // proved who it is.
+    let upstream = Upstream::start()?;
+    let url = format!("http://{}:{}/", realm().hostname(), upstream.port);
+    let out = output(gss().args(["curl", "--opportunistic", &url]))?;
+    expect_code(&out, 5, "a 200 without the server's token, mutual required")?;
+    check!(
+        out.stdout.is_empty(),
+        "the unauthenticated body is not shown"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    check!(err.contains("mutual authentication failed"), "{err}");
+    for mode in ["optional", "disabled"] {
+        let out = output(gss().args(["curl", "--opportunistic", "--mutual", mode, &url]))?;
+        expect_code(&out, 0, &format!("--mutual {mode}"))?;
+    }
+    Ok(())
+}

@@ -27,6 +27,7 @@ fn main() {
         Trial::test("curl::no_credentials", curl::no_credentials),
         Trial::test("curl::ccache_option", curl::ccache_option),
         Trial::test("curl::network_error", curl::network_error),
+        Trial::test("curl::mutual_auth_failed", curl::mutual_auth_failed),
         Trial::test("curl::bad_usage", curl::bad_usage),
         Trial::test(
             "curl::server_without_credentials",
