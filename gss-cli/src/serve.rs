@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// The header that carries the authenticated principal to the upstream.
     #[arg(long, value_name = "NAME", default_value = "X-Remote-User")]
     principal_header: String,
+    /// Also sends the principal's local (operating-system) user name, by the krb5.conf
+    /// auth_to_local rules, in this header (stripped from incoming requests too).
+    #[arg(long, value_name = "NAME")]
+    local_name_header: Option<String>,
     /// Allows every principal of this realm (repeatable; with none of these and no
     /// --allow-principal, every authenticated principal is allowed).
     #[arg(long, value_name = "REALM")]
@@ -78,6 +82,7 @@ struct Proxy {
     upstream: reqwest::Url,
     client: reqwest::Client,
     principal_header: HeaderName,
+    local_name_header: Option<HeaderName>,
     delegation: Option<Delegation>,
 }
 
@@ -110,6 +115,17 @@ pub fn run(args: ServeArgs) -> Outcome {
         .as_deref()
         .map(|h| header_name("--delegation-header", h))
         .transpose()?;
+    let local_name_header = args
+        .local_name_header
+        .as_deref()
+        .map(|h| header_name("--local-name-header", h))
+        .transpose()?;
+    if local_name_header.is_some() && args.proxy.is_none() {
+        return Err(Failure::new(
+            Code::Usage,
+            "--local-name-header needs --proxy (the name is for an upstream)",
+        ));
+    }
     let proxy = match &args.proxy {
         None => None,
         Some(url) => {
@@ -135,6 +151,7 @@ pub fn run(args: ServeArgs) -> Outcome {
                 upstream,
                 client,
                 principal_header,
+                local_name_header,
                 delegation,
             }))
         }
@@ -393,6 +410,18 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
         Err(e) => return bad_gateway(format!("the principal as a header: {e}")),
     };
     headers.insert(proxy.principal_header.clone(), principal);
+    if let Some(header) = &proxy.local_name_header {
+        headers.remove(header);
+        // gss_localname: a local lookup in krb5.conf's rules, no network.
+        match identity.local_name() {
+            Ok(name) => {
+                if let Ok(v) = HeaderValue::from_str(&name) {
+                    headers.insert(header.clone(), v);
+                }
+            }
+            Err(e) => eprintln!("gss serve: no local name for {}: {e}", identity.principal()),
+        }
+    }
 
     let mut ccache = None;
     if let Some(delegation) = &proxy.delegation {

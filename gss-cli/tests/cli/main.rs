@@ -40,6 +40,7 @@ fn main() {
             "serve::proxy_principal_header",
             serve::proxy_principal_header,
         ),
+        Trial::test("serve::proxy_local_name", serve::proxy_local_name),
         Trial::test(
             "serve::proxy_without_delegation",
             serve::proxy_without_delegation,

@@ -188,6 +188,18 @@ pub fn proxy_principal_header() -> TestResult {
     Ok(())
 }
 
+pub fn proxy_local_name() -> TestResult {
+    let upstream = Upstream::start()?;
+    let server = proxy(&upstream, &["--local-name-header", "X-Remote-Local"])?;
+    let out = output(gss().args(["curl", "-H", "X-Remote-Local: root", &server.url("/")]))?;
+    expect_code(&out, 0, "gss curl with --local-name-header")?;
+    let echo = json(&out)?;
+    // The realm is the default realm: auth_to_local's default rule gives the first component.
+    check!(received(&echo, "x-remote-local") == ["user"], "{echo}");
+    let out = output(gss().args(["serve", "--dir", "/tmp", "--local-name-header", "X-L"]))?;
+    expect_code(&out, 2, "--local-name-header without --proxy")
+}
+
 pub fn proxy_without_delegation() -> TestResult {
     let upstream = Upstream::start()?;
     let server = proxy(&upstream, &["--delegation-header", "X-Krb5-Ccname"])?;
