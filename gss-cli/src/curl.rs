@@ -16,7 +16,8 @@ Examples:
   gss curl -i -v --delegate http://www.example.com/api
   gss curl -X POST -H 'Content-Type: application/json' -d '{\"a\": 1}' http://www.example.com/api
   gss curl -d @body.json --mech krb5 --ccache FILE:/tmp/krb5cc_svc http://www.example.com/
-  gss curl --spn HTTP@web.internal --mutual optional http://10.0.0.5:8080/";
+  gss curl --spn HTTP@web.internal --mutual optional http://10.0.0.5:8080/
+  gss curl --keytab /etc/job.keytab http://www.example.com/report";
 
 /// Sends an HTTP request with Negotiate (SPNEGO/Kerberos) authentication, like
 /// `curl --negotiate -u :`, and writes the response body to stdout.
@@ -53,6 +54,10 @@ pub struct CurlArgs {
     /// Uses the credentials of this ccache (`FILE:...`, `KCM:...`) instead of the default.
     #[arg(long, value_name = "NAME")]
     ccache: Option<String>,
+    /// Gets a ticket with the keys of this client keytab (into a private memory ccache)
+    /// instead of using a ccache.
+    #[arg(long, value_name = "PATH", conflicts_with = "ccache")]
+    keytab: Option<String>,
     /// Shows the response status line and headers before the body.
     #[arg(short = 'i', long = "include")]
     include: bool,
@@ -247,6 +252,25 @@ pub fn run(args: CurlArgs) -> Outcome {
                 format!("credentials from {ccache}: {e}{}", gss_hint(&e)),
             )
         })?;
+        builder = builder.credentials(creds);
+    }
+    // With --keytab the tickets live in a memory ccache of this process, gone at exit.
+    let scratch = gssapi::TemporaryCcache::new();
+    if let Some(keytab) = &args.keytab {
+        let creds = Credentials::builder()
+            .usage(CredUsage::Initiate)
+            .store(
+                CredStore::new()
+                    .insert("client_keytab", keytab)
+                    .insert("ccache", scratch.name()),
+            )
+            .acquire()
+            .map_err(|e| {
+                Failure::new(
+                    Code::AuthFailed,
+                    format!("credentials from the keytab {keytab}: {e}{}", gss_hint(&e)),
+                )
+            })?;
         builder = builder.credentials(creds);
     }
     let client = builder.build();

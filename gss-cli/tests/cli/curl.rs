@@ -237,3 +237,44 @@ pub fn mutual_auth_failed() -> TestResult {
     }
     Ok(())
 }
+
+pub fn keytab_option() -> TestResult {
+    let site = site()?;
+    let server = Server::start(&[
+        "--keytab",
+        &realm().keytab(),
+        "--dir",
+        site.path().to_str().unwrap(),
+    ])?;
+    let dir = tempfile::tempdir()?;
+    let none = format!("FILE:{}", dir.path().join("no-ccache").display());
+    for mech in ["spnego", "krb5"] {
+        let out = output(
+            gss()
+                .env("KRB5CCNAME", &none)
+                .env("KRB5_CLIENT_KTNAME", realm().no_client_keytab())
+                .args([
+                    "curl",
+                    "--mech",
+                    mech,
+                    "--keytab",
+                    &realm().user_keytab(),
+                    &server.url("/"),
+                ]),
+        )?;
+        expect_code(&out, 0, &format!("--keytab with {mech}"))?;
+    }
+    check!(
+        !dir.path().join("no-ccache").exists(),
+        "the default ccache was not written"
+    );
+    let out = output(gss().args([
+        "curl",
+        "--keytab",
+        "k",
+        "--ccache",
+        "c",
+        "http://localhost/",
+    ]))?;
+    expect_code(&out, 2, "--keytab with --ccache")
+}

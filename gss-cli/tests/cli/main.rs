@@ -26,6 +26,7 @@ fn main() {
         Trial::test("curl::http_error_status", curl::http_error_status),
         Trial::test("curl::no_credentials", curl::no_credentials),
         Trial::test("curl::ccache_option", curl::ccache_option),
+        Trial::test("curl::keytab_option", curl::keytab_option),
         Trial::test("curl::network_error", curl::network_error),
         Trial::test("curl::mutual_auth_failed", curl::mutual_auth_failed),
         Trial::test("curl::bad_usage", curl::bad_usage),
