@@ -14,6 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use gssapi::{CredStore, CredUsage, Credentials, Mechanism};
 use gssapi_http::server::Acceptor;
+use gssapi_http::session::{SessionKey, Sessions};
 use gssapi_http::tower::{Authenticated, NegotiateLayer};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use std::net::SocketAddr;
@@ -60,6 +61,19 @@ pub struct ServeArgs {
     /// The header that carries the authenticated principal to the upstream.
     #[arg(long, value_name = "NAME", default_value = "X-Remote-User")]
     principal_header: String,
+    /// Turns sessions on: after one Negotiate exchange the client gets a sealed cookie
+    /// (XChaCha20-Poly1305, a key made at start) that authenticates its next requests. Plain
+    /// HTTP: the cookie is not `Secure`, and anyone who sees it can use it until it expires.
+    #[arg(long)]
+    sessions: bool,
+    /// How long a session cookie is valid, in seconds (at most the Kerberos ticket's life).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 3600,
+        requires = "sessions"
+    )]
+    session_max_age: u64,
     /// Also sends the principal's local (operating-system) user name, by the krb5.conf
     /// auth_to_local rules, in this header (stripped from incoming requests too).
     #[arg(long, value_name = "NAME")]
@@ -183,6 +197,17 @@ pub fn run(args: ServeArgs) -> Outcome {
         .keep_delegated(proxy.as_ref().is_some_and(|p| p.delegation.is_some()));
     if let Some(keytab) = &args.keytab {
         acceptor = acceptor.keytab(keytab.clone());
+    }
+    if args.sessions {
+        eprintln!(
+            "gss serve: sessions on (plain HTTP: the cookie is a bearer token anyone on the path can reuse for {} s)",
+            args.session_max_age
+        );
+        acceptor = acceptor.sessions(
+            Sessions::new(SessionKey::generate())
+                .max_age(std::time::Duration::from_secs(args.session_max_age))
+                .secure(false),
+        );
     }
     let acceptor = acceptor.build().map_err(|e| {
         Failure::new(

@@ -35,6 +35,7 @@ fn main() {
             curl::server_without_credentials,
         ),
         Trial::test("serve::curl_negotiate", serve::curl_negotiate),
+        Trial::test("serve::sessions", serve::sessions),
         Trial::test("serve::access_log", serve::access_log),
         Trial::test("serve::allow_list", serve::allow_list),
         Trial::test(

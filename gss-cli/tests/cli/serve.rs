@@ -68,6 +68,78 @@ pub fn curl_negotiate() -> TestResult {
     Ok(())
 }
 
+pub fn sessions() -> TestResult {
+    let site = site()?;
+    let dir = tempfile::tempdir()?;
+    let jar = dir.path().join("cookies");
+    let jar = jar.to_str().unwrap();
+    let server = Server::start(&[
+        "--keytab",
+        &realm().keytab(),
+        "--dir",
+        site.path().to_str().unwrap(),
+        "--sessions",
+    ])?;
+    let url = server.url("/index.html");
+    let out = output(realm().command("curl").args([
+        "--negotiate",
+        "-u",
+        ":",
+        "-sS",
+        "--fail",
+        "-c",
+        jar,
+        &url,
+    ]))?;
+    expect_code(&out, 0, "curl --negotiate, keeping the cookie")?;
+    // The cookie alone authenticates the next request: no Negotiate.
+    let out = output(
+        realm()
+            .command("curl")
+            .args(["-sS", "--fail", "-b", jar, &url]),
+    )?;
+    expect_code(&out, 0, "curl with the session cookie")?;
+    check!(
+        out.stdout == b"hello from gss serve\n",
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let log = server.log();
+    let last = log
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .ok_or("no log")?;
+    check!(
+        last.contains(&format!("\"principal\":\"{}\"", realm().user_principal())),
+        "{log}"
+    );
+    // Without --sessions the cookie means nothing.
+    let plain = Server::start(&[
+        "--keytab",
+        &realm().keytab(),
+        "--dir",
+        site.path().to_str().unwrap(),
+    ])?;
+    let out = output(realm().command("curl").args([
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "-b",
+        jar,
+        &plain.url("/index.html"),
+    ]))?;
+    check!(
+        out.stdout == b"401",
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = output(gss().args(["serve", "--dir", "/tmp", "--session-max-age", "5"]))?;
+    expect_code(&out, 2, "--session-max-age without --sessions")
+}
+
 pub fn access_log() -> TestResult {
     let site = site()?;
     let server = Server::start(&[
