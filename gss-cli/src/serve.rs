@@ -252,10 +252,31 @@ pub fn run(args: ServeArgs) -> Outcome {
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
+        .with_graceful_shutdown(stopped())
         .await
         .map_err(|e| Failure::new(Code::Failure, format!("serving: {e}")))?;
         Ok(Code::Success)
     })
+}
+
+/// Resolves on SIGTERM or SIGINT: the server stops accepting, finishes what is in flight, and
+/// returns, so the delegated-ccache directory is removed.
+async fn stopped() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        // No signal handling: run until killed.
+        _ => std::future::pending().await,
+    }
+    eprintln!("gss serve: stopping");
 }
 
 /// Copies the authenticated principal into the response's extensions for [`access_log`]

@@ -319,6 +319,20 @@ pub fn proxy_delegation() -> TestResult {
     ]))?;
     expect_code(&out, 0, "gss curl --delegate")?;
     check_delegated(&json(&out)?)?;
+    // Stopped with SIGTERM, the server removes its ccache directory.
+    let echo = json(&out)?;
+    let name = received(&echo, "x-krb5-ccname").pop().unwrap_or_default();
+    let dir = std::path::Path::new(name.trim_start_matches("FILE:"))
+        .parent()
+        .ok_or("no directory")?
+        .to_owned();
+    check!(
+        dir.exists(),
+        "{} exists while the server runs",
+        dir.display()
+    );
+    drop(server);
+    check!(!dir.exists(), "{} is gone after SIGTERM", dir.display());
     // Without --delegation-header delegated credentials are not kept or forwarded.
     let server = proxy(&upstream, &[])?;
     let out = output(gss().args(["curl", "--delegate", &server.url("/")]))?;
