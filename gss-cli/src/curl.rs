@@ -4,7 +4,7 @@
 use crate::exit::{Code, EXIT_CODES, Failure, Outcome};
 use base64::Engine;
 use gssapi::{CredStore, CredUsage, Credentials, Mechanism, Name};
-use gssapi_http::blocking::{self, BlockingError};
+use gssapi_http::blocking::{self, BlockingError, ServerCertificate};
 use gssapi_http::client::{ClientError, MutualAuthentication, NegotiateClient, Sanitized};
 use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -24,7 +24,7 @@ Examples:
 #[derive(Debug, clap::Args)]
 #[command(after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"))]
 pub struct CurlArgs {
-    /// The URL (http://).
+    /// The URL (http:// or https://).
     url: String,
     /// The request method (default GET, or POST with -d).
     #[arg(short = 'X', long = "request", value_name = "METHOD")]
@@ -58,6 +58,11 @@ pub struct CurlArgs {
     /// instead of using a ccache.
     #[arg(long, value_name = "PATH", conflicts_with = "ccache")]
     keytab: Option<String>,
+    /// Trusts the CA certificates of this PEM file for https:// (default: the system's,
+    /// /etc/ssl/certs/ca-certificates.crt). The server's certificate also binds the
+    /// Negotiate tokens to the connection (tls-server-end-point channel bindings).
+    #[arg(long, value_name = "PEM")]
+    cacert: Option<String>,
     /// Shows the response status line and headers before the body.
     #[arg(short = 'i', long = "include")]
     include: bool,
@@ -275,8 +280,21 @@ pub fn run(args: CurlArgs) -> Outcome {
     }
     let client = builder.build();
 
-    let http = reqwest::blocking::Client::builder()
+    let mut http = reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .tls_info(true);
+    if url.scheme() == "https" {
+        let path = args
+            .cacert
+            .clone()
+            .unwrap_or_else(|| "/etc/ssl/certs/ca-certificates.crt".into());
+        let pem = std::fs::read(&path)
+            .map_err(|e| Failure::new(Code::Failure, format!("--cacert {path}: {e}")))?;
+        let roots = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| Failure::new(Code::Failure, format!("--cacert {path}: {e}")))?;
+        http = http.tls_certs_only(roots);
+    }
+    let http = http
         .build()
         .map_err(|e| Failure::new(Code::Failure, format!("the HTTP client: {e}")))?;
     let verbose = args.verbose;
@@ -371,8 +389,18 @@ fn into_http(
     if let Some(headers) = builder.headers_mut() {
         *headers = response.headers().clone();
     }
+    // The server's certificate: channel bindings for the tokens that follow.
+    let certificate = response
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|i| i.peer_certificate())
+        .map(<[u8]>::to_vec);
     let body = response.bytes()?.to_vec();
-    Ok(builder
+    let mut out = builder
         .body(body)
-        .unwrap_or_else(|_| http::Response::new(Vec::new())))
+        .unwrap_or_else(|_| http::Response::new(Vec::new()));
+    if let Some(der) = certificate {
+        out.extensions_mut().insert(ServerCertificate(der));
+    }
+    Ok(out)
 }

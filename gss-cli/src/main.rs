@@ -89,6 +89,8 @@ fn man() -> exit::Outcome {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // reqwest is built with rustls and no provider of its own: ring, for every client.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let result = match cli.command {
         Command::Demo(args) => demo::run(args),
         Command::Curl(args) => curl::run(args),

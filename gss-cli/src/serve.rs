@@ -44,6 +44,13 @@ pub struct ServeArgs {
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     listen: SocketAddr,
+    /// Serves HTTPS with this certificate chain (PEM); needs --tls-key. Negotiate tokens are
+    /// then bound to it (tls-server-end-point channel bindings).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// The keytab with the service's keys (default: the library's, KRB5_KTNAME).
     #[arg(long, value_name = "PATH")]
     keytab: Option<String>,
@@ -98,6 +105,8 @@ struct Proxy {
     principal_header: HeaderName,
     local_name_header: Option<HeaderName>,
     delegation: Option<Delegation>,
+    /// `X-Forwarded-Proto`.
+    scheme: &'static str,
 }
 
 /// Where delegated credentials are written for the upstream.
@@ -167,6 +176,11 @@ pub fn run(args: ServeArgs) -> Outcome {
                 principal_header,
                 local_name_header,
                 delegation,
+                scheme: if args.tls_cert.is_some() {
+                    "https"
+                } else {
+                    "http"
+                },
             }))
         }
     };
@@ -191,12 +205,22 @@ pub fn run(args: ServeArgs) -> Outcome {
         )
     })?;
 
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls_config(cert, key)?),
+        _ => None,
+    };
+
     let mut acceptor = Acceptor::builder()
         .allow_realms(args.allow_realm.iter().cloned())
         .allow_principals(args.allow_principal.iter().cloned())
         .keep_delegated(proxy.as_ref().is_some_and(|p| p.delegation.is_some()));
     if let Some(keytab) = &args.keytab {
         acceptor = acceptor.keytab(keytab.clone());
+    }
+    if let Some((_, leaf)) = &tls {
+        acceptor = acceptor
+            .channel_bindings_from_certificate(leaf)
+            .map_err(|e| Failure::new(Code::Failure, format!("--tls-cert: {e}")))?;
     }
     if args.sessions {
         eprintln!(
@@ -247,16 +271,84 @@ pub fn run(args: ServeArgs) -> Outcome {
         let local = listener
             .local_addr()
             .map_err(|e| Failure::new(Code::Failure, e.to_string()))?;
-        eprintln!("gss serve: listening on http://{local}/");
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stopped())
-        .await
-        .map_err(|e| Failure::new(Code::Failure, format!("serving: {e}")))?;
+        let Some((config, _)) = tls else {
+            eprintln!("gss serve: listening on http://{local}/");
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stopped())
+            .await
+            .map_err(|e| Failure::new(Code::Failure, format!("serving: {e}")))?;
+            return Ok(Code::Success);
+        };
+        eprintln!("gss serve: listening on https://{local}/");
+        serve_tls(listener, app, config).await;
         Ok(Code::Success)
     })
+}
+
+/// The TLS configuration from PEM files, and the leaf certificate (DER) for channel bindings.
+fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<(Arc<rustls::ServerConfig>, Vec<u8>), Failure> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &str, path: &std::path::Path, e: &dyn std::fmt::Display| {
+        Failure::new(Code::Failure, format!("{what} {}: {e}", path.display()))
+    };
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| bad("--tls-cert", cert, &e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| bad("--tls-cert", cert, &e))?;
+    let leaf = chain
+        .first()
+        .ok_or_else(|| bad("--tls-cert", cert, &"no certificate in the file"))?
+        .to_vec();
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| bad("--tls-key", key, &e))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Failure::new(Code::Failure, format!("TLS: {e}")))?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .map_err(|e| Failure::new(Code::Failure, format!("--tls-cert/--tls-key: {e}")))?;
+    Ok((Arc::new(config), leaf))
+}
+
+/// Serves `app` over TLS until SIGTERM/SIGINT; each connection's peer goes into the requests
+/// as axum's `ConnectInfo` (the access log, multi-leg contexts per connection).
+async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    config: Arc<rustls::ServerConfig>,
+) {
+    let tls = tokio_rustls::TlsAcceptor::from(config);
+    let stop = stopped();
+    tokio::pin!(stop);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            _ = &mut stop => return,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(_) => continue,
+            },
+        };
+        let tls = tls.clone();
+        let app = app.clone().layer(axum::Extension(ConnectInfo(peer)));
+        tokio::spawn(async move {
+            let Ok(stream) = tls.accept(tcp).await else {
+                return;
+            };
+            let service = hyper_util::service::TowerToHyperService::new(app);
+            // A connection the client drops is no failure of the server.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }
 
 /// Resolves on SIGTERM or SIGINT: the server stops accepting, finishes what is in flight, and
@@ -382,6 +474,7 @@ fn forwarded_for(
     headers: &mut HeaderMap,
     extensions: &http::Extensions,
     host: Option<HeaderValue>,
+    scheme: &'static str,
 ) {
     if let Some(ConnectInfo(peer)) = extensions.get::<ConnectInfo<SocketAddr>>() {
         let chain = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
@@ -396,7 +489,7 @@ fn forwarded_for(
         Some(h) => headers.insert("x-forwarded-host", h),
         None => headers.remove("x-forwarded-host"),
     };
-    headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+    headers.insert("x-forwarded-proto", HeaderValue::from_static(scheme));
 }
 
 fn bad_gateway(what: impl std::fmt::Display) -> Response {
@@ -449,7 +542,7 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
     let mut headers = parts.headers.clone();
     let host = headers.get(http::header::HOST).cloned();
     strip_hop_by_hop(&mut headers);
-    forwarded_for(&mut headers, &parts.extensions, host);
+    forwarded_for(&mut headers, &parts.extensions, host, proxy.scheme);
     headers.remove(&proxy.principal_header);
     let principal = match HeaderValue::from_str(identity.principal()) {
         Ok(v) => v,

@@ -14,6 +14,7 @@ mod inspect;
 mod interop;
 mod kinit;
 mod serve;
+mod tls;
 
 fn main() {
     let args = Arguments::from_args();
@@ -63,6 +64,8 @@ fn main() {
         ),
         Trial::test("help::completions_and_man", help::completions_and_man),
         Trial::test("help::demo", help::demo),
+        Trial::test("tls::https", tls::https),
+        Trial::test("tls::https_proxy", tls::https_proxy),
         Trial::test("inspect::captured_tokens", inspect::captured_tokens),
         Trial::test(
             "inspect::krb_error_and_bad_input",

@@ -96,7 +96,10 @@ impl Drop for ChildGuard {
     fn drop(&mut self) {
         // SIGTERM to this child's PID (gss serve then cleans up), SIGKILL after 5 s.
         let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &pid])
+            .stderr(Stdio::null())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -112,6 +115,7 @@ impl Drop for ChildGuard {
 /// A running `gss serve`, its stderr in a file.
 pub struct Server {
     pub port: u16,
+    scheme: &'static str,
     log: PathBuf,
     _dir: tempfile::TempDir,
     _guard: ChildGuard,
@@ -135,14 +139,16 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let text = std::fs::read_to_string(&log)?;
-            if let Some(rest) = text.split("listening on http://127.0.0.1:").nth(1) {
-                let port = rest
-                    .split('/')
-                    .next()
-                    .and_then(|p| p.parse().ok())
-                    .ok_or("no port in the listening line")?;
+            let found = ["http", "https"].into_iter().find_map(|scheme| {
+                let rest = text
+                    .split(&format!("listening on {scheme}://127.0.0.1:"))
+                    .nth(1)?;
+                Some((scheme, rest.split('/').next()?.parse::<u16>().ok()?))
+            });
+            if let Some((scheme, port)) = found {
                 return Ok(Server {
                     port,
+                    scheme,
                     log,
                     _dir: dir,
                     _guard: guard,
@@ -160,7 +166,12 @@ impl Server {
 
     /// The URL of `path` on this server, by the realm's host name (the service is HTTP@it).
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}:{}{path}", realm().hostname(), self.port)
+        format!(
+            "{}://{}:{}{path}",
+            self.scheme,
+            realm().hostname(),
+            self.port
+        )
     }
 
     /// What the server wrote to stderr so far.
