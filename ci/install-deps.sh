@@ -26,6 +26,8 @@ packages=(
   # the Cyrus SASL peers of gssapi's sasl interop tests: sasl-sample-server/-client and
   # Cyrus's GSSAPI plugin (MIT build)
   sasl2-bin libsasl2-modules-gssapi-mit
+  # gss-cli's HTTPS tests make a throwaway server certificate with `openssl req`
+  openssl
 )
 
 missing=()
