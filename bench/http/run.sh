@@ -242,7 +242,14 @@ measure_c_accept() {
   emit "$res"
 }
 
-log "host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); busiest processes now:"
+host_busy() {  # cores busy on the whole machine over 1 s (anything else running shows here)
+  python3 -c 'import os, time
+def t():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
+    return sum(v) - v[3] - v[4]
+a = t(); time.sleep(1); print(round((t() - a) / os.sysconf("SC_CLK_TCK"), 2))'
+}
+log "host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(host_busy) cores busy before the run; busiest processes:"
 ps -eo pid,ni,pcpu,etime,comm --sort=-pcpu | head -6 >&2
 for s in ${SERVERS//,/ }; do
   case $s in
@@ -258,7 +265,7 @@ for s in ${SERVERS//,/ }; do
     *) die "unknown server $s" ;;
   esac
 done
-log "busiest processes at the end:"
+log "$(host_busy) cores busy after the run; busiest processes:"
 ps -eo pid,ni,pcpu,etime,comm --sort=-pcpu | head -6 >&2
 
 # --- summary: the table and the issue's two ratios ----------------------------------------------
