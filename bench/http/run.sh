@@ -13,6 +13,8 @@
 #   --max-tokens N     cap on the tokens made for one measurement (default 250000)
 #   --c-tokens N       tokens for the C accept loop (default 60000; it stops at --duration too)
 #   --loader-cpus L    pin wrk with taskset (default: not pinned)
+#   --idle-wait S      before each server, wait up to S s for the machine to be quiet (< 0.25
+#                      busy cores); for a shared machine (default 0: do not wait)
 #   --out FILE         append the JSON lines here (default bench/http/results/results.jsonl)
 #   --keep             keep the work directory (logs, configs, realm) instead of deleting it
 # Needs root (apt-get for what is missing; Apache drops to www-data).  Everything listens on
@@ -22,7 +24,7 @@ H=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$H/../.." && pwd)
 
 SERVERS=apache,spawn-blocking,inline,threads:2,c-accept
-DURATION=10 WARMUP=2 CONNS=8 MAX_TOKENS=250000 C_TOKENS=60000 LOADER_CPUS="" KEEP=0
+DURATION=10 WARMUP=2 CONNS=8 MAX_TOKENS=250000 C_TOKENS=60000 LOADER_CPUS="" KEEP=0 IDLE_WAIT=0
 OUT=$H/results/results.jsonl
 CAL_TOKENS=4000                   # warm-up tokens (the warm-up also estimates the rate)
 GEN_JOBS=$(nproc)                 # tokgen processes in parallel (between measurements)
@@ -35,6 +37,7 @@ while [ $# -gt 0 ]; do
     --max-tokens) MAX_TOKENS=$2; shift ;;
     --c-tokens) C_TOKENS=$2; shift ;;
     --loader-cpus) LOADER_CPUS=$2; shift ;;
+    --idle-wait) IDLE_WAIT=$2; shift ;;
     --out) OUT=$2; shift ;;
     --keep) KEEP=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
@@ -93,6 +96,23 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+host_busy() {  # cores busy on the whole machine over 1 s (anything else running shows here)
+  python3 -c 'import os, time
+def t():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
+    return sum(v) - v[3] - v[4]
+a = t(); time.sleep(1); print(round((t() - a) / os.sysconf("SC_CLK_TCK"), 2))'
+}
+idle_wait() {  # wait up to IDLE_WAIT s for the host to be quiet (< 0.25 busy cores over 1 s)
+  [ "$IDLE_WAIT" -gt 0 ] || return 0
+  local end=$((SECONDS + IDLE_WAIT)) busy
+  while :; do
+    busy=$(host_busy)
+    python3 -c 'import sys; sys.exit(float(sys.argv[1]) >= 0.25)' "$busy" && return 0
+    if [ $SECONDS -ge $end ]; then log "host still busy ($busy cores) after ${IDLE_WAIT}s; measuring anyway"; return 0; fi
+    log "host busy ($busy cores), waiting"; sleep 2
+  done
+}
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_port() {   # wait_port PORT PID: until 127.0.0.1:PORT accepts, while PID lives
   local i
@@ -242,16 +262,10 @@ measure_c_accept() {
   emit "$res"
 }
 
-host_busy() {  # cores busy on the whole machine over 1 s (anything else running shows here)
-  python3 -c 'import os, time
-def t():
-    v = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
-    return sum(v) - v[3] - v[4]
-a = t(); time.sleep(1); print(round((t() - a) / os.sysconf("SC_CLK_TCK"), 2))'
-}
 log "host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(host_busy) cores busy before the run; busiest processes:"
 ps -eo pid,ni,pcpu,etime,comm --sort=-pcpu | head -6 >&2
 for s in ${SERVERS//,/ }; do
+  idle_wait
   case $s in
     apache)
       start_apache; log "apache (pid $SRV_PID) on 127.0.0.1:$SRV_PORT"
