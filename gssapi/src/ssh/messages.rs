@@ -54,10 +54,14 @@ pub struct GssStatus {
 }
 
 impl GssStatus {
-    /// The status of a library error, with its display text.
+    /// The status of a library error, with its display text. An error with no library status
+    /// (input refused before the call) is sent as `GSS_S_FAILURE`: 0 would read as success.
     pub fn from_error(e: &crate::Error) -> GssStatus {
         GssStatus {
-            major: e.major(),
+            major: match e.major() {
+                0 => gssapi_raw::sys::GSS_S_FAILURE,
+                major => major,
+            },
             minor: e.minor(),
             message: e.to_string(),
             language: String::new(),
