@@ -139,7 +139,8 @@ pub fn encode_mech(mech: &Mechanism) -> Result<Vec<u8>, SshError> {
 
 /// Reads a mechanism OID in SSH form (the contents of one SSH `string`), checked as OpenSSH
 /// checks it: tag `06`, a length byte equal to the bytes that follow, a non-empty value; and
-/// the value must be well-formed base-128 arcs.
+/// the value must be well-formed base-128 arcs, of at most 127 bytes (a length byte of 0x80 or
+/// more would be DER's long form, which SSH implementations do not read).
 pub fn parse_mech(bytes: &[u8]) -> Result<Mechanism, SshError> {
     let [tag, len, value @ ..] = bytes else {
         return Err(SshError::Truncated {
@@ -156,6 +157,10 @@ pub fn parse_mech(bytes: &[u8]) -> Result<Mechanism, SshError> {
             declared: usize::from(*len),
             actual: value.len(),
         });
+    }
+    // 0x80 and above would be DER's long form: not a length SSH's one-byte form can hold.
+    if *len >= 0x80 {
+        return Err(SshError::OidTooLong { len: value.len() });
     }
     let oid = Oid::from_der(value).map_err(|_| SshError::BadOid)?;
     Ok(Mechanism::from_oid(oid))

@@ -166,6 +166,16 @@ pub(crate) fn oid_malformed_values() -> TestResult {
         encode_mech(&long),
         Err(SshError::OidTooLong { len: 200 })
     ));
+    // A length byte of 0x80 or more, matching what follows, is DER's long-form marker, not
+    // a length (found by the fuzzer: it parsed and could not be encoded back).
+    for n in [0x80usize, 0x9c, 0xff] {
+        let mut oid = vec![0x06, n as u8];
+        oid.extend(std::iter::repeat_n(0x2a, n));
+        check!(
+            matches!(parse_mech(&oid), Err(SshError::OidTooLong { len }) if len == n),
+            "{n}"
+        );
+    }
     check!(
         parse_mech(&encode_mech(&Mechanism::SPNEGO).map_err(fail)?).map_err(fail)?
             == Mechanism::SPNEGO
