@@ -4,6 +4,7 @@
 
 #[path = "../../../gssapi-raw/tests/common/mod.rs"]
 mod common;
+mod openssh;
 
 use common::*;
 use gssapi::Mechanism;
@@ -152,6 +153,18 @@ fn main() {
         libtest_mimic::Trial::test(
             "a_bad_server_token_is_an_error",
             a_bad_server_token_is_an_error,
+        ),
+        libtest_mimic::Trial::test(
+            "openssh::login_with_and_without_delegation",
+            openssh::openssh_login_with_and_without_delegation,
+        ),
+        libtest_mimic::Trial::test(
+            "openssh::login_without_a_ticket",
+            openssh::openssh_login_without_a_ticket,
+        ),
+        libtest_mimic::Trial::test(
+            "openssh::login_without_a_ticket_child",
+            openssh::login_without_a_ticket_child,
         ),
     ];
     common::run(tests, |_| {});

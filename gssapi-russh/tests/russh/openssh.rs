@@ -1,0 +1,248 @@
+//! Interop with OpenSSH: a private sshd on 127.0.0.1 (its own config, host key, port and pid
+//! file, GSSAPI as the only method, the realm's keytab), and a russh client with
+//! gssapi-russh's authenticator logging in and running a command.
+//!
+//! sshd runs as root (this suite's user) and the realm's user principal is mapped to the
+//! local user `root` by an `auth_to_local_names` entry in a krb5.conf only sshd reads.
+
+use crate::check;
+use crate::common::*;
+use gssapi_russh::Authenticator;
+use russh::client;
+use russh::keys::PublicKeyOrCertificate;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const SSHD: &str = "/usr/sbin/sshd";
+
+/// A private sshd, killed on drop.
+pub(crate) struct Sshd {
+    child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn available() -> bool {
+    Path::new(SSHD).exists()
+}
+
+pub(crate) fn start_sshd() -> Result<Sshd, String> {
+    let realm = realm();
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let d = dir.path();
+    let key = d.join("host_ed25519");
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "ssh-keygen: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let config = d.join("sshd_config");
+    std::fs::write(
+        &config,
+        format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {key}\nPidFile {pid}\n\
+             UsePAM no\nPermitRootLogin yes\nStrictModes no\n\
+             PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+             PubkeyAuthentication no\nGSSAPIAuthentication yes\n\
+             GSSAPICleanupCredentials yes\nGSSAPIStrictAcceptorCheck no\n\
+             AuthenticationMethods gssapi-with-mic\nLogLevel DEBUG1\n",
+            key = key.display(),
+            pid = d.join("sshd.pid").display(),
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    // The realm's user may log in as root (krb5_kuserok through auth_to_local_names).
+    let mapping = d.join("krb5-sshd.conf");
+    std::fs::write(
+        &mapping,
+        format!(
+            "[realms]\n    {} = {{\n        auth_to_local_names = {{\n            user = root\n        }}\n    }}\n",
+            realm.realm_name()
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut env = realm.env();
+    env.insert(
+        "KRB5_CONFIG".into(),
+        format!("{}:{}", realm.krb5_conf().display(), mapping.display()),
+    );
+    std::fs::create_dir_all("/run/sshd").map_err(|e| e.to_string())?;
+    let log = std::fs::File::create(d.join("sshd.log")).map_err(|e| e.to_string())?;
+    let child = Command::new(SSHD)
+        .args(["-D", "-e", "-f"])
+        .arg(&config)
+        .envs(&env)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let sshd = Sshd {
+        child,
+        port,
+        _dir: dir,
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            let log =
+                std::fs::read_to_string(sshd._dir.path().join("sshd.log")).unwrap_or_default();
+            return Err(format!("sshd did not listen on {port}:\n{log}"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(sshd)
+}
+
+struct AnyHostKey;
+
+impl client::Handler for AnyHostKey {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _key: &PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+/// Logs in with `auth` and runs `command`: Ok(None) when the login was refused, else the
+/// command's output and exit status.
+pub(crate) fn login_and_run(
+    port: u16,
+    mut auth: Authenticator,
+    command: &str,
+) -> Result<Option<(String, u32)>, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let config = Arc::new(client::Config::default());
+        let mut session = client::connect(config, ("127.0.0.1", port), AnyHostKey)
+            .await
+            .map_err(|e| e.to_string())?;
+        let oids = auth.mechanism_oids().map_err(|e| e.to_string())?;
+        let result = match session
+            .authenticate_gssapi_with_mic("root", oids, &mut auth)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => return Err(format!("authentication error: {e}")),
+        };
+        if !result.success() {
+            return Ok(None);
+        }
+        let mut channel = session
+            .channel_open_session()
+            .await
+            .map_err(|e| e.to_string())?;
+        channel
+            .exec(true, command)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut output = Vec::new();
+        let mut status = None;
+        while let Some(msg) = channel.wait().await {
+            match msg {
+                russh::ChannelMsg::Data { ref data } => output.extend_from_slice(data),
+                russh::ChannelMsg::ExitStatus { exit_status } => status = Some(exit_status),
+                _ => {}
+            }
+        }
+        let _ = session
+            .disconnect(russh::Disconnect::ByApplication, "", "en")
+            .await;
+        Ok(Some((
+            String::from_utf8_lossy(&output).into_owned(),
+            status.ok_or("no exit status")?,
+        )))
+    })
+}
+
+pub(crate) fn openssh_login_with_and_without_delegation() -> TestResult {
+    if !available() {
+        return Err("sshd is missing (ci/install-deps.sh installs openssh-server)".into());
+    }
+    let sshd = start_sshd()?;
+    let creds = gssapi::Credentials::initiator_from_ccache(&realm().user_ccache()).map_err(fail)?;
+
+    // Without delegation: logged in, and the session has no ticket.
+    let auth = Authenticator::new("localhost")
+        .map_err(fail)?
+        .credentials(&creds);
+    let (out, status) = login_and_run(sshd.port, auth, "echo logged-in as $(id -un); klist")?
+        .ok_or("the login was refused")?;
+    check!(out.contains("logged-in as root"), "{out}");
+    check!(
+        status != 0,
+        "klist found a ticket without delegation: {out}"
+    );
+
+    // With delegation: the command sees the forwarded ticket.
+    let auth = Authenticator::new("localhost")
+        .map_err(fail)?
+        .credentials(&creds)
+        .delegate(true);
+    let (out, status) = login_and_run(sshd.port, auth, "klist")?.ok_or("the login was refused")?;
+    eprintln!("delegated session's klist:\n{out}");
+    check!(status == 0, "klist failed: {out}");
+    check!(
+        out.contains(&format!("Default principal: {}", realm().user_principal())),
+        "{out}"
+    );
+    Ok(())
+}
+
+pub(crate) fn openssh_login_without_a_ticket() -> TestResult {
+    if !available() {
+        return Err("sshd is missing (ci/install-deps.sh installs openssh-server)".into());
+    }
+    let sshd = start_sshd()?;
+    // The child process has no ticket: its ccache is empty.
+    run_in_child(
+        "openssh::login_without_a_ticket_child",
+        &[
+            ("KRB5CCNAME", "FILE:/nonexistent/ccache"),
+            ("SSHD_PORT", &sshd.port.to_string()),
+        ],
+    )
+}
+
+pub(crate) fn login_without_a_ticket_child() -> TestResult {
+    let port: u16 = std::env::var("SSHD_PORT")
+        .map_err(fail)?
+        .parse()
+        .map_err(fail)?;
+    let auth = Authenticator::new("localhost").map_err(fail)?;
+    match login_and_run(port, auth, "true") {
+        // The authenticator's error ends the attempt: no panic, no login.
+        Err(e) => {
+            eprintln!("without a ticket: {e}");
+            check!(e.contains("authentication error"), "{e}")
+        }
+        Ok(None) => {}
+        Ok(Some(out)) => return Err(format!("logged in without a ticket: {out:?}").into()),
+    }
+    Ok(())
+}
