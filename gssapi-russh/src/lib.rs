@@ -27,8 +27,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use gssapi::ssh::{SshError, encode_mech, host_target, parse_mech};
-use gssapi::{Credentials, Flags, Mechanism, Name, SecurityContext};
+use gssapi::ssh::{InitiatorStep, MicInitiator, SshError, encode_mech, host_target, parse_mech};
+use gssapi::{Credentials, Mechanism, Name, SecurityContext};
 use russh::{GssapiError, GssapiStep};
 use std::future::Future;
 
@@ -56,11 +56,7 @@ impl From<gssapi::Error> for Error {
 /// A `gssapi-with-mic` client for one login attempt (make a new one for each attempt).
 #[derive(Debug)]
 pub struct Authenticator {
-    target: Name,
-    mechs: Vec<Mechanism>,
-    delegate: bool,
-    credentials: Option<Credentials>,
-    context: Option<SecurityContext>,
+    initiator: MicInitiator,
     server_error: Option<GssapiError>,
 }
 
@@ -73,43 +69,36 @@ impl Authenticator {
     /// A client for any target name (e.g. a Kerberos principal).
     pub fn with_target(target: Name) -> Authenticator {
         Authenticator {
-            target,
-            mechs: vec![Mechanism::KERBEROS],
-            delegate: false,
-            credentials: None,
-            context: None,
+            initiator: MicInitiator::new(target),
             server_error: None,
         }
     }
 
     /// Whether to delegate (forward) the ticket to the server (default: no).
     pub fn delegate(mut self, delegate: bool) -> Self {
-        self.delegate = delegate;
+        self.initiator = self.initiator.delegate(delegate);
         self
     }
 
     /// Initiator credentials (default: the default ccache).
     pub fn credentials(mut self, credentials: &Credentials) -> Self {
-        self.credentials = Some(credentials.clone());
+        self.initiator = self.initiator.credentials(credentials);
         self
     }
 
     /// The mechanisms to offer, preferred first (default: Kerberos).
     pub fn mechs(mut self, mechs: Vec<Mechanism>) -> Self {
-        self.mechs = mechs;
+        self.initiator = self.initiator.mechs(mechs);
         self
     }
 
     /// The offered mechanisms in the form `authenticate_gssapi_with_mic` takes (tagged DER).
     pub fn mechanism_oids(&self) -> Result<Vec<Vec<u8>>, Error> {
-        if self.mechs.is_empty() {
+        let mechs = self.initiator.offered();
+        if mechs.is_empty() {
             return Err(SshError::NoMechanisms.into());
         }
-        Ok(self
-            .mechs
-            .iter()
-            .map(encode_mech)
-            .collect::<Result<_, _>>()?)
+        Ok(mechs.iter().map(encode_mech).collect::<Result<_, _>>()?)
     }
 
     /// The error the server reported, if it did (`SSH_MSG_USERAUTH_GSSAPI_ERROR` or `ERRTOK`).
@@ -119,10 +108,11 @@ impl Authenticator {
 
     /// The security context, once the server selected a mechanism.
     pub fn context(&self) -> Option<&SecurityContext> {
-        self.context.as_ref()
+        self.initiator.context()
     }
 
     /// One step: the logic of [`russh::GssapiAuthenticator::gssapi_step`], synchronous.
+    /// `selected_mechanism` is the tagged DER OID the server chose (first step only).
     pub fn step(
         &mut self,
         selected_mechanism: Option<&[u8]>,
@@ -130,50 +120,14 @@ impl Authenticator {
         mic_data: &[u8],
     ) -> Result<GssapiStep, Error> {
         if let Some(selected) = selected_mechanism {
-            if self.context.is_some() {
-                return Err(Error::State("a second mechanism selection"));
-            }
-            let mech = parse_mech(selected)?;
-            if !self.mechs.contains(&mech) {
-                return Err(SshError::MechanismNotOffered {
-                    mech: mech.oid().clone(),
-                }
-                .into());
-            }
-            let mut flags = Flags::MUTUAL | Flags::INTEG;
-            if self.delegate {
-                flags |= Flags::DELEGATE;
-            }
-            let mut builder = SecurityContext::initiator(&self.target)
-                .mech(&mech)
-                .flags(flags);
-            if let Some(c) = &self.credentials {
-                builder = builder.credentials(c);
-            }
-            self.context = Some(builder.build());
+            self.initiator.select(&parse_mech(selected)?)?;
+        } else if self.initiator.context().is_none() {
+            return Err(Error::State("a token before the mechanism was selected"));
         }
-        let context = self
-            .context
-            .as_mut()
-            .ok_or(Error::State("a token before the mechanism was selected"))?;
-        let token = context
-            .step(input_token)
-            .map_err(|source| SshError::ContextFailed {
-                source,
-                send: Vec::new(),
-            })?
-            .map(|t| t.to_vec());
-        if !context.is_complete() {
-            let token = token.ok_or(Error::State("the context continues without a token"))?;
-            return Ok(GssapiStep::Continue { token });
-        }
-        // RFC 4462 §3.5: a MIC whenever the context has integrity.
-        let mic = if context.has_integrity()? {
-            Some(context.get_mic(mic_data)?.to_vec())
-        } else {
-            None
-        };
-        Ok(GssapiStep::Complete { token, mic })
+        Ok(match self.initiator.step(input_token, mic_data)? {
+            InitiatorStep::Continue(token) => GssapiStep::Continue { token },
+            InitiatorStep::Complete { token, mic } => GssapiStep::Complete { token, mic },
+        })
     }
 }
 

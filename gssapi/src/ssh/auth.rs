@@ -57,60 +57,44 @@ fn peer_failure(msg: UserauthGssapi, context: Option<&mut SecurityContext>) -> S
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ClientState {
-    New,
-    AwaitingResponse,
-    Establishing,
-    Done,
-    Failed,
+/// What one [`MicInitiator::step`] produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InitiatorStep {
+    /// The context continues: send this token, wait for the server's.
+    Continue(Vec<u8>),
+    /// The context is established: the last token to send, if any, and the MIC over the
+    /// session data (`None` when the context has no integrity: then `EXCHANGE_COMPLETE`).
+    Complete {
+        /// The last context token.
+        token: Option<Vec<u8>>,
+        /// The MIC over the `mic_data` of the step.
+        mic: Option<Vec<u8>>,
+    },
 }
 
-/// The client side of `gssapi-with-mic` (paramiko: `ssh_init_sec_context` and `ssh_get_mic`).
-///
-/// Delegation is off unless [`delegate`](Self::delegate) asks for it. The context requests
-/// mutual authentication and integrity (the MIC needs it).
+/// The GSSAPI half of a `gssapi-with-mic` client, without the SSH messages: the mechanism
+/// check, the context (mutual authentication and integrity, delegation when asked) and the
+/// MIC. [`GssapiWithMicClient`] drives one; so does `gssapi-russh` under russh's hook, which
+/// frames the messages itself.
 #[derive(Debug)]
-pub struct GssapiWithMicClient {
+pub struct MicInitiator {
     target: Name,
-    user: String,
-    service: String,
-    session_id: Vec<u8>,
     mechs: Vec<Mechanism>,
     delegate: bool,
     credentials: Option<Credentials>,
-    limits: Limits,
-    state: ClientState,
     context: Option<SecurityContext>,
 }
 
-impl GssapiWithMicClient {
-    /// A client logging in as `user` to `hostname` (target `host@hostname`) on the session
-    /// with this id (the exchange hash of the first key exchange).
-    pub fn new(hostname: &str, user: &str, session_id: &[u8]) -> Result<Self, SshError> {
-        Ok(Self::with_target(host_target(hostname)?, user, session_id))
-    }
-
-    /// As [`new`](Self::new) with any target name.
-    pub fn with_target(target: Name, user: &str, session_id: &[u8]) -> Self {
-        GssapiWithMicClient {
+impl MicInitiator {
+    /// An initiator towards `target` offering Kerberos, without delegation.
+    pub fn new(target: Name) -> MicInitiator {
+        MicInitiator {
             target,
-            user: user.to_owned(),
-            service: SSH_CONNECTION.to_owned(),
-            session_id: session_id.to_vec(),
             mechs: vec![Mechanism::KERBEROS],
             delegate: false,
             credentials: None,
-            limits: Limits::default(),
-            state: ClientState::New,
             context: None,
         }
-    }
-
-    /// The service (default `ssh-connection`; paramiko: `set_service`).
-    pub fn service(mut self, service: &str) -> Self {
-        self.service = service.to_owned();
-        self
     }
 
     /// The mechanisms to offer, preferred first (default: Kerberos).
@@ -131,6 +115,153 @@ impl GssapiWithMicClient {
         self
     }
 
+    /// The mechanisms offered.
+    pub fn offered(&self) -> &[Mechanism] {
+        &self.mechs
+    }
+
+    /// Takes the server's choice (`SSH_MSG_USERAUTH_GSSAPI_RESPONSE`): refused unless it was
+    /// offered, and only once.
+    pub fn select(&mut self, mech: &Mechanism) -> Result<(), SshError> {
+        if self.context.is_some() {
+            return Err(SshError::State {
+                operation: "select",
+                reason: "a mechanism was already selected",
+            });
+        }
+        if !self.mechs.contains(mech) {
+            return Err(SshError::MechanismNotOffered {
+                mech: mech.oid().clone(),
+            });
+        }
+        let mut flags = Flags::MUTUAL | Flags::INTEG;
+        if self.delegate {
+            flags |= Flags::DELEGATE;
+        }
+        let mut builder = SecurityContext::initiator(&self.target)
+            .mech(mech)
+            .flags(flags);
+        if let Some(c) = &self.credentials {
+            builder = builder.credentials(c);
+        }
+        self.context = Some(builder.build());
+        Ok(())
+    }
+
+    /// One context step with the server's token (`None` right after [`select`](Self::select)).
+    /// Once established, the MIC over `mic_data` (see [`mic_data`]) comes with it. A library
+    /// failure is [`SshError::ContextFailed`] with the ERRTOK to send, when there is a token.
+    pub fn step(
+        &mut self,
+        input: Option<&[u8]>,
+        mic_data: &[u8],
+    ) -> Result<InitiatorStep, SshError> {
+        let context = self.context.as_mut().ok_or(SshError::State {
+            operation: "step",
+            reason: "no mechanism was selected",
+        })?;
+        let token = context
+            .step(input)
+            .map_err(|e| failed(e, false))?
+            .map(|t| t.to_vec());
+        if !context.is_complete() {
+            let token = token.ok_or(SshError::State {
+                operation: "step",
+                reason: "the context continues without a token",
+            })?;
+            return Ok(InitiatorStep::Continue(token));
+        }
+        // RFC 4462 §3.5: a MIC whenever the context has integrity.
+        let mic = if context.has_integrity()? {
+            Some(
+                context
+                    .get_mic(mic_data)
+                    .map_err(|e| failed(e, false))?
+                    .to_vec(),
+            )
+        } else {
+            None
+        };
+        Ok(InitiatorStep::Complete { token, mic })
+    }
+
+    /// The context, once a mechanism was selected.
+    pub fn context(&self) -> Option<&SecurityContext> {
+        self.context.as_ref()
+    }
+
+    /// The context, mutably (e.g. to read a peer's error token).
+    pub fn context_mut(&mut self) -> Option<&mut SecurityContext> {
+        self.context.as_mut()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClientState {
+    New,
+    AwaitingResponse,
+    Establishing,
+    Done,
+    Failed,
+}
+
+/// The client side of `gssapi-with-mic` (paramiko: `ssh_init_sec_context` and `ssh_get_mic`).
+///
+/// Delegation is off unless [`delegate`](Self::delegate) asks for it. The context requests
+/// mutual authentication and integrity (the MIC needs it).
+#[derive(Debug)]
+pub struct GssapiWithMicClient {
+    initiator: MicInitiator,
+    user: String,
+    service: String,
+    session_id: Vec<u8>,
+    limits: Limits,
+    state: ClientState,
+}
+
+impl GssapiWithMicClient {
+    /// A client logging in as `user` to `hostname` (target `host@hostname`) on the session
+    /// with this id (the exchange hash of the first key exchange).
+    pub fn new(hostname: &str, user: &str, session_id: &[u8]) -> Result<Self, SshError> {
+        Ok(Self::with_target(host_target(hostname)?, user, session_id))
+    }
+
+    /// As [`new`](Self::new) with any target name.
+    pub fn with_target(target: Name, user: &str, session_id: &[u8]) -> Self {
+        GssapiWithMicClient {
+            initiator: MicInitiator::new(target),
+            user: user.to_owned(),
+            service: SSH_CONNECTION.to_owned(),
+            session_id: session_id.to_vec(),
+            limits: Limits::default(),
+            state: ClientState::New,
+        }
+    }
+
+    /// The service (default `ssh-connection`; paramiko: `set_service`).
+    pub fn service(mut self, service: &str) -> Self {
+        self.service = service.to_owned();
+        self
+    }
+
+    /// The mechanisms to offer, preferred first (default: Kerberos).
+    pub fn mechs(mut self, mechs: Vec<Mechanism>) -> Self {
+        self.initiator = self.initiator.mechs(mechs);
+        self
+    }
+
+    /// Whether to delegate (forward) the user's credentials to the server (default: no).
+    pub fn delegate(mut self, delegate: bool) -> Self {
+        self.initiator = self.initiator.delegate(delegate);
+        self
+    }
+
+    /// Initiator credentials (default: the default ccache).
+    pub fn credentials(mut self, credentials: &Credentials) -> Self {
+        self.initiator = self.initiator.credentials(credentials);
+        self
+    }
+
     /// Bounds for parsing the server's messages.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -148,7 +279,7 @@ impl GssapiWithMicClient {
         let request = UserauthRequest {
             user: self.user.clone(),
             service: self.service.clone(),
-            mechs: self.mechs.clone(),
+            mechs: self.initiator.offered().to_vec(),
         }
         .to_bytes()?;
         self.state = ClientState::AwaitingResponse;
@@ -169,22 +300,7 @@ impl GssapiWithMicClient {
         let msg = UserauthGssapi::parse(message, &self.limits)?;
         match (self.state, msg) {
             (ClientState::AwaitingResponse, UserauthGssapi::Response(mech)) => {
-                if !self.mechs.contains(&mech) {
-                    return Err(SshError::MechanismNotOffered {
-                        mech: mech.oid().clone(),
-                    });
-                }
-                let mut flags = Flags::MUTUAL | Flags::INTEG;
-                if self.delegate {
-                    flags |= Flags::DELEGATE;
-                }
-                let mut builder = SecurityContext::initiator(&self.target)
-                    .mech(&mech)
-                    .flags(flags);
-                if let Some(c) = &self.credentials {
-                    builder = builder.credentials(c);
-                }
-                self.context = Some(builder.build());
+                self.initiator.select(&mech)?;
                 self.state = ClientState::Establishing;
                 self.step(None)
             }
@@ -192,7 +308,7 @@ impl GssapiWithMicClient {
             (
                 ClientState::AwaitingResponse | ClientState::Establishing,
                 msg @ (UserauthGssapi::Error(_) | UserauthGssapi::ErrorToken(_)),
-            ) => Err(peer_failure(msg, self.context.as_mut())),
+            ) => Err(peer_failure(msg, self.initiator.context_mut())),
             (ClientState::New | ClientState::Done | ClientState::Failed, msg) => {
                 Err(SshError::UnexpectedMessage {
                     code: msg.code(),
@@ -211,33 +327,25 @@ impl GssapiWithMicClient {
     }
 
     fn step(&mut self, input: Option<&[u8]>) -> Result<Step, SshError> {
-        let Some(context) = self.context.as_mut() else {
-            return Err(SshError::State {
-                operation: "receive",
-                reason: "no context",
-            });
-        };
-        let token = context.step(input).map_err(|e| failed(e, false))?;
-        let mut msgs = Vec::new();
-        if let Some(t) = token {
-            msgs.push(UserauthGssapi::Token(t.to_vec()));
-        }
-        let mut done = false;
-        if context.is_complete() {
-            // RFC 4462 §3.5: a MIC when the context has integrity, else EXCHANGE_COMPLETE.
-            if context.has_integrity()? {
-                let data = mic_data(&self.session_id, &self.user, &self.service);
-                let mic = context.get_mic(&data).map_err(|e| failed(e, false))?;
-                msgs.push(UserauthGssapi::Mic(mic.to_vec()));
-            } else {
-                msgs.push(UserauthGssapi::ExchangeComplete);
+        let data = mic_data(&self.session_id, &self.user, &self.service);
+        let msgs = match self.initiator.step(input, &data)? {
+            InitiatorStep::Continue(token) => vec![UserauthGssapi::Token(token)],
+            InitiatorStep::Complete { token, mic } => {
+                self.state = ClientState::Done;
+                let end = match mic {
+                    Some(mic) => UserauthGssapi::Mic(mic),
+                    None => UserauthGssapi::ExchangeComplete,
+                };
+                token
+                    .map(UserauthGssapi::Token)
+                    .into_iter()
+                    .chain([end])
+                    .collect()
             }
-            self.state = ClientState::Done;
-            done = true;
-        }
+        };
         Ok(Step {
             send: encode(&msgs)?,
-            done,
+            done: self.state == ClientState::Done,
         })
     }
 
@@ -248,7 +356,7 @@ impl GssapiWithMicClient {
 
     /// The established context (e.g. to check [`SecurityContext::is_delegated`]).
     pub fn context(&self) -> Option<&SecurityContext> {
-        self.context.as_ref()
+        self.initiator.context()
     }
 }
 

@@ -37,7 +37,8 @@
 //! - `gssapi-with-mic`: [`GssapiWithMicClient`] and [`GssapiWithMicServer`]; [`Step`] is what a
 //!   message produced; [`Authenticated`] is the server's result, with delegated credentials in
 //!   a per-session ccache ([`DelegatedCredentials`]). [`host_target`] is the `host@hostname`
-//!   name.
+//!   name. [`MicInitiator`] is the client's GSSAPI half alone, for SSH libraries that frame
+//!   the messages themselves (`gssapi-russh`).
 //! - Codecs: [`UserauthRequest`], [`UserauthGssapi`], [`KexGss`], [`mic_data`]; mechanism OIDs
 //!   and lists in SSH form: [`encode_mech`], [`parse_mech`], [`encode_mech_list`],
 //!   [`parse_mech_list`]. Parsing is bounded by [`Limits`].
@@ -53,8 +54,8 @@ mod messages;
 mod wire;
 
 pub use auth::{
-    Authenticated, DelegatedCredentials, GssapiWithMicClient, GssapiWithMicServer, Step,
-    host_target,
+    Authenticated, DelegatedCredentials, GssapiWithMicClient, GssapiWithMicServer, InitiatorStep,
+    MicInitiator, Step, host_target,
 };
 pub use kex::{
     GSS_CURVE25519_SHA256, GSS_GEX_SHA1, GSS_GROUP1_SHA1, GSS_GROUP14_SHA1, GSS_GROUP14_SHA256,
