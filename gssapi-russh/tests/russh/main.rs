@@ -158,6 +158,7 @@ fn main() {
             "openssh::login_with_and_without_delegation",
             openssh::openssh_login_with_and_without_delegation,
         ),
+        libtest_mimic::Trial::test("openssh::gss_keyex_names", openssh::openssh_gss_keyex_names),
         libtest_mimic::Trial::test(
             "openssh::login_without_a_ticket",
             openssh::openssh_login_without_a_ticket,

@@ -36,6 +36,11 @@ pub(crate) fn available() -> bool {
 }
 
 pub(crate) fn start_sshd() -> Result<Sshd, String> {
+    start_sshd_with("")
+}
+
+/// As [`start_sshd`], with more configuration lines.
+pub(crate) fn start_sshd_with(extra: &str) -> Result<Sshd, String> {
     let realm = realm();
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let d = dir.path();
@@ -64,7 +69,7 @@ pub(crate) fn start_sshd() -> Result<Sshd, String> {
              PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
              PubkeyAuthentication no\nGSSAPIAuthentication yes\n\
              GSSAPICleanupCredentials yes\nGSSAPIStrictAcceptorCheck no\n\
-             AuthenticationMethods gssapi-with-mic\nLogLevel DEBUG1\n",
+             AuthenticationMethods gssapi-with-mic\nLogLevel DEBUG1\n{extra}",
             key = key.display(),
             pid = d.join("sshd.pid").display(),
         ),
@@ -244,5 +249,73 @@ pub(crate) fn login_without_a_ticket_child() -> TestResult {
         Ok(None) => {}
         Ok(Some(out)) => return Err(format!("logged in without a ticket: {out:?}").into()),
     }
+    Ok(())
+}
+
+/// The gss-keyex algorithm names OpenSSH's sshd (Debian's GSSAPI key-exchange patch) offers
+/// for Kerberos are the ones `gssapi::ssh::kex_algorithm_name` makes, and the method prefixes
+/// `ssh -Q kex-gss` lists are `KEX_PREFIXES`.
+pub(crate) fn openssh_gss_keyex_names() -> TestResult {
+    if !available() {
+        return Err("sshd is missing (ci/install-deps.sh installs openssh-server)".into());
+    }
+    let listed = Command::new("ssh")
+        .args(["-Q", "kex-gss"])
+        .output()
+        .map_err(fail)?;
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    let mut prefixes: Vec<&str> = listed.lines().collect();
+    prefixes.sort_unstable();
+    let mut ours = gssapi::ssh::KEX_PREFIXES.to_vec();
+    ours.sort_unstable();
+    check!(prefixes == ours, "ssh -Q kex-gss: {prefixes:?}");
+
+    let sshd = start_sshd_with("GSSAPIKeyExchange yes\n")?;
+    let out = Command::new("ssh")
+        .args([
+            "-vv",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+        ])
+        .args([
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "GSSAPIKeyExchange=yes",
+        ])
+        .args(["-o", "GSSAPIAuthentication=yes", "-o", "ConnectTimeout=10"])
+        .args(["-p", &sshd.port.to_string(), "root@localhost", "true"])
+        .envs(realm().env())
+        .stdin(Stdio::null())
+        .output()
+        .map_err(fail)?;
+    let log = String::from_utf8_lossy(&out.stderr);
+    // The server's KEXINIT proposal comes after "peer server KEXINIT proposal".
+    let server = log
+        .split("peer server KEXINIT proposal")
+        .nth(1)
+        .and_then(|rest| rest.lines().find(|l| l.contains("KEX algorithms:")))
+        .ok_or_else(|| format!("no server proposal in the ssh log:\n{log}"))?;
+    // Every gss- name sshd offers (its default list leaves out gss-group1-sha1) is ours for
+    // its prefix and Kerberos.
+    let offered: Vec<&str> = server
+        .split([' ', ','])
+        .filter(|n| n.starts_with("gss-"))
+        .collect();
+    check!(offered.len() >= 6, "{offered:?}");
+    for name in &offered {
+        let prefix = gssapi::ssh::KEX_PREFIXES
+            .iter()
+            .find(|p| name.starts_with(**p))
+            .ok_or_else(|| format!("unknown prefix: {name}"))?;
+        let ours =
+            gssapi::ssh::kex_algorithm_name(prefix, &gssapi::Mechanism::KERBEROS).map_err(fail)?;
+        check!(*name == ours, "sshd offers {name}, we make {ours}");
+    }
+    check!(offered.contains(&"gss-group14-sha256-toWM5Slw5Ew8Mqkay+al2g=="));
+    // And the key exchange with those names succeeded: ssh logged in.
+    check!(out.status.success(), "ssh failed:\n{log}");
     Ok(())
 }
