@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(oid_tagged_der exported_name sealed_import http_header http_server sasl_frames inspect_token)
+[ ${#targets[@]} -gt 0 ] || targets=(oid_tagged_der exported_name sealed_import http_header http_server sasl_frames ssh_messages inspect_token)
 
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked

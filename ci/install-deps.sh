@@ -26,6 +26,9 @@ packages=(
   # the Cyrus SASL peers of gssapi's sasl interop tests: sasl-sample-server/-client and
   # Cyrus's GSSAPI plugin (MIT build)
   sasl2-bin libsasl2-modules-gssapi-mit
+  # the OpenSSH peer of gssapi-russh's interop test: a private sshd on 127.0.0.1 (its own
+  # config, host key, port and pid file; the package's own service is not started in CI)
+  openssh-server
   # gss-cli's HTTPS tests make a throwaway server certificate with `openssl req`
   openssl
 )

@@ -36,7 +36,7 @@ cargo test --workspace --features "$http_features" 2>&1 | tee -a "$log"
 
 step "tests against Heimdal (library), MIT KDC"
 GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR=target/heimdal \
-  cargo test -p gssapi-sys -p gssapi-raw -p gssapi -p gssapi-http --features "$http_features" 2>&1 | tee -a "$log"
+  cargo test -p gssapi-sys -p gssapi-raw -p gssapi -p gssapi-http -p gssapi-russh --features "$http_features" 2>&1 | tee -a "$log"
 
 step "examples (each starts its own realm)"
 for example in demo tcp messages delegation; do

@@ -267,6 +267,11 @@ pub enum ReplayCheck {
     /// the last [`AcceptorBuilder::replay_window`] (refused as replays when seen again). The
     /// default on Heimdal, whose GSSAPI acceptor keeps no replay cache at all (a replayed
     /// token is accepted again there).
+    ///
+    /// It knows a token by its bytes, which is weaker than a Kerberos replay cache (keyed on
+    /// the authenticator): the same AP-REQ sent again inside differently encoded SPNEGO
+    /// bytes, or unwrapped, is not recognized, and other processes and restarts are not
+    /// covered. On Heimdal it is what there is; on MIT keep the library's cache as well.
     InProcess,
 }
 

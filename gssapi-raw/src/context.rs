@@ -191,6 +191,14 @@ pub fn init_sec_context(
     bindings: Option<&ChannelBindings>,
     input_token: Option<&[u8]>,
 ) -> Result<InitSecContext> {
+    if heimdal_would_read_garbage(context, mech, flags, input_token) {
+        return Err(Error::rejected(
+            "gss_init_sec_context",
+            sys::GSS_S_DEFECTIVE_TOKEN,
+            "the reply is not a framed Kerberos AP-REP or KRB-ERROR token (Heimdal 7.x reads \
+             uninitialized memory for such a reply)",
+        ));
+    }
     let mut minor = 0;
     let mut cb = None;
     let cb_ptr = bindings_ptr(bindings, &mut cb);
@@ -417,6 +425,66 @@ pub fn import_sec_context(token: &[u8]) -> Result<SecContext> {
         ));
     }
     Ok(ctx)
+}
+
+/// Whether Heimdal 7.x's Kerberos initiator would crash on this reply.
+///
+/// Its `repl_mutual` (lib/gssapi/krb5/init_sec_context.c) unwraps the peer's reply as a
+/// framed AP-REP (token id `02 00`), then as a KRB-ERROR (`03 00`); when neither matches it
+/// goes on to `krb5_rd_rep` with an uninitialized buffer and segfaults (in `der_get_tag`):
+/// any peer can crash the client with one malformed token. A Kerberos continuation (not
+/// DCE style) whose input is not exactly such a framed token is refused before the call.
+fn heimdal_would_read_garbage(
+    context: &SecContext,
+    mech: Option<&Oid>,
+    flags: Flags,
+    input: Option<&[u8]>,
+) -> bool {
+    if !cfg!(gss_impl = "heimdal") || !sys::VERSION.starts_with("7.") || context.is_null() {
+        return false;
+    }
+    let krb5 = Oid::from_static(sys::oids::GSS_MECH_KRB5);
+    if mech.is_some_and(|m| *m != krb5) || flags.contains(Flags::DCE_STYLE) {
+        return false;
+    }
+    let Some(token) = input.filter(|t| !t.is_empty()) else {
+        return false;
+    };
+    !is_framed_krb5_reply(token)
+}
+
+/// `60 <DER length of the rest> 06 09 <Kerberos OID> {02 00 | 03 00} <body>` (RFC 2743 §3.1,
+/// RFC 4121 §4.1).
+fn is_framed_krb5_reply(token: &[u8]) -> bool {
+    let Some((&0x60, rest)) = token.split_first() else {
+        return false;
+    };
+    let Some((&first, rest)) = rest.split_first() else {
+        return false;
+    };
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if !(1..=4).contains(&n) || rest.len() < n {
+            return false;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |l, b| (l << 8) | usize::from(*b));
+        (len, &rest[n..])
+    };
+    if len != rest.len() {
+        return false;
+    }
+    let oid = sys::oids::GSS_MECH_KRB5;
+    let Some(after_oid) = rest
+        .strip_prefix(&[0x06, oid.len() as u8][..])
+        .and_then(|r| r.strip_prefix(oid))
+    else {
+        return false;
+    };
+    after_oid.starts_with(&[0x02, 0x00]) || after_oid.starts_with(&[0x03, 0x00])
 }
 
 /// Whether a context Heimdal 7.x returned has no mechanism context (`gc_ctx` is NULL).

@@ -43,6 +43,8 @@
 //! - [`Mechanism`]: Kerberos, SPNEGO and the rest.
 //! - [`sasl`]: the SASL `GSSAPI` mechanism (RFC 4752), sans-IO, client and server, with the
 //!   security layer after the exchange.
+//! - [`ssh`]: SSH `gssapi-with-mic` (RFC 4462), sans-IO, client and server with delegated
+//!   credentials in a per-session ccache; the message codecs and the `gss-keyex` names.
 //! - [`Error`]: the library's errors with all their typed views, plus this crate's own.
 //!
 //! The one-to-one C layer is re-exported as [`raw`] for anything not covered here.
@@ -59,6 +61,7 @@ mod name;
 pub mod sasl;
 #[cfg(feature = "sealed")]
 mod sealed;
+pub mod ssh;
 
 pub use ccache::TemporaryCcache;
 pub use context::{
@@ -94,4 +97,6 @@ mod guide {
     struct ImplementationDifferences;
     #[doc = include_str!("../../docs/sasl.md")]
     struct Sasl;
+    #[doc = include_str!("../../docs/ssh.md")]
+    struct Ssh;
 }
