@@ -129,6 +129,11 @@ fn read_body(data: &str) -> Result<Vec<u8>, Failure> {
 
 /// The length of the Negotiate token in a header value, for `-v`.
 fn token_len(value: &HeaderValue) -> Option<usize> {
+    negotiate_token(value).map(|t| t.len())
+}
+
+/// The token of a `Negotiate <base64>` header value.
+fn negotiate_token(value: &HeaderValue) -> Option<Vec<u8>> {
     let text = value.to_str().ok()?;
     let (scheme, token) = text.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("negotiate") {
@@ -137,7 +142,19 @@ fn token_len(value: &HeaderValue) -> Option<usize> {
     base64::engine::general_purpose::STANDARD
         .decode(token.trim())
         .ok()
-        .map(|t| t.len())
+}
+
+/// For `-v`: the header's token decoded as `gss inspect` shows it, each line prefixed.
+fn decoded_token(value: Option<&HeaderValue>) -> String {
+    let Some(token) = value.and_then(negotiate_token) else {
+        return String::new();
+    };
+    let mut text = String::new();
+    match gss_cli::inspect::decode(&token) {
+        Ok(described) => gss_cli::inspect::render(&described, 0, &mut text),
+        Err(e) => text = format!("(not decoded: {e})\n"),
+    }
+    text.lines().map(|l| format!("*     {l}\n")).collect()
 }
 
 /// The credentials `--ccache` names, for `mech`. SPNEGO needs a SPNEGO element, which a
@@ -179,9 +196,7 @@ fn exchange_failure(error: BlockingError<reqwest::Error>) -> Failure {
 /// What to do next for a GSSAPI error the user can fix.
 pub(crate) fn gss_hint(e: &gssapi::Error) -> &'static str {
     use gssapi::ErrorKind;
-    if e.is(ErrorKind::MissingCredentials) || e.is(ErrorKind::ExpiredCredentials) {
-        return " (no valid ticket: run kinit, or pass --ccache)";
-    }
+    // The Kerberos reason first: a KDC that did not answer is also "missing credentials".
     match e.krb5_error() {
         Some(gssapi::Krb5Error::ServerPrincipalUnknown) => {
             " (the KDC does not know this service: check the URL's host or pass --spn)"
@@ -194,6 +209,9 @@ pub(crate) fn gss_hint(e: &gssapi::Error) -> &'static str {
         }
         Some(gssapi::Krb5Error::KdcUnreachable) => {
             " (no KDC answered: check the network and krb5.conf)"
+        }
+        _ if e.is(ErrorKind::MissingCredentials) || e.is(ErrorKind::ExpiredCredentials) => {
+            " (no valid ticket: run kinit, or pass --ccache)"
         }
         _ => "",
     }
@@ -299,38 +317,42 @@ pub fn run(args: CurlArgs) -> Outcome {
         .map_err(|e| Failure::new(Code::Failure, format!("the HTTP client: {e}")))?;
     let verbose = args.verbose;
     let mut round = 0u32;
-    let response = blocking::send(&client, &host, |auth: &HeaderMap| {
-        round += 1;
-        let mut request = http
-            .request(method.clone(), url.clone())
-            .headers(headers.clone());
-        request = request.headers(auth.clone());
-        if let Some(body) = &body {
-            request = request.body(body.clone());
-        }
-        if verbose {
-            let sent = auth.get(AUTHORIZATION).and_then(token_len);
-            eprintln!(
-                "* round {round}: > {method} {url}{}",
-                match sent {
-                    Some(n) => format!(" with a Negotiate token of {n} bytes"),
-                    None => " without a token".into(),
-                }
-            );
-        }
-        let response = request.send()?;
-        if verbose {
-            let got = response.headers().get(WWW_AUTHENTICATE).and_then(token_len);
-            eprintln!(
-                "* round {round}: < {}{}",
-                response.status(),
-                match got {
-                    Some(n) => format!(" with a Negotiate token of {n} bytes"),
-                    None => " without a token".into(),
-                }
-            );
-        }
-        into_http(response)
+    let response = crate::term::waiting("the server and the KDC", || {
+        blocking::send(&client, &host, |auth: &HeaderMap| {
+            round += 1;
+            let mut request = http
+                .request(method.clone(), url.clone())
+                .headers(headers.clone());
+            request = request.headers(auth.clone());
+            if let Some(body) = &body {
+                request = request.body(body.clone());
+            }
+            if verbose {
+                let sent = auth.get(AUTHORIZATION).and_then(token_len);
+                eprint!(
+                    "* round {round}: > {method} {url}{}\n{}",
+                    match sent {
+                        Some(n) => format!(" with a Negotiate token of {n} bytes"),
+                        None => " without a token".into(),
+                    },
+                    decoded_token(auth.get(AUTHORIZATION))
+                );
+            }
+            let response = request.send()?;
+            if verbose {
+                let got = response.headers().get(WWW_AUTHENTICATE).and_then(token_len);
+                eprint!(
+                    "* round {round}: < {}{}\n{}",
+                    response.status(),
+                    match got {
+                        Some(n) => format!(" with a Negotiate token of {n} bytes"),
+                        None => " without a token".into(),
+                    },
+                    decoded_token(response.headers().get(WWW_AUTHENTICATE))
+                );
+            }
+            into_http(response)
+        })
     })
     .map_err(exchange_failure)?;
 

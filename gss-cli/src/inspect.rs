@@ -1,7 +1,7 @@
 //! `gss inspect`: decodes what people paste: a raw token, base64, hex, or a whole
 //! `WWW-Authenticate`/`Authorization` header. SPNEGO NegTokenInit/NegTokenResp, Kerberos
 //! AP-REQ, AP-REP and KRB-ERROR (framed in a GSS token or bare), RFC 4121 wrap and MIC token
-//! headers, NTLM messages. DER through the `der` crate (RustCrypto's, the one x509-cert uses);
+//! headers, NTLM messages, exported name tokens. DER through the `der` crate (RustCrypto's, the one x509-cert uses);
 //! every length is checked, so hostile input is an error, never a panic.
 
 use base64::Engine;
@@ -76,6 +76,7 @@ pub fn decode(token: &[u8]) -> Res<Value> {
         [0xa0, ..] | [0xa1, ..] => spnego(token),
         [0x6e, ..] | [0x6f, ..] | [0x7e, ..] => krb5_message(token),
         [0x04, 0x04, ..] | [0x05, 0x04, ..] => rfc4121(token),
+        [0x04, 0x01, ..] | [0x04, 0x02, ..] => exported_name(token),
         [first, ..] => Err(format!(
             "not a GSSAPI, SPNEGO, Kerberos or NTLM token (first byte 0x{first:02x})"
         )),
@@ -246,6 +247,45 @@ fn framed(token: &[u8]) -> Res<Value> {
         "mech": mech,
         "mech_name": mech_name(&mech),
         "inner": decoded,
+    }))
+}
+
+/// An exported name token (RFC 2743 3.2: `04 01`, 2-byte OID length, the mechanism OID in
+/// DER, 4-byte name length, the name) or a composite one (RFC 6680: `04 02`, then the same
+/// with the name's attributes after the name, not decoded here).
+fn exported_name(token: &[u8]) -> Res<Value> {
+    let composite = token[1] == 0x02;
+    let rest = &token[2..];
+    let (len, rest) = rest
+        .split_first_chunk::<2>()
+        .ok_or("exported name: truncated in the OID length")?;
+    let oid_len = usize::from(u16::from_be_bytes(*len));
+    let oid_der = rest
+        .get(..oid_len)
+        .ok_or("exported name: truncated in the mechanism OID")?;
+    let content = expect(oid_der, Tag::ObjectIdentifier, "exported name's mechanism")?;
+    let mech = oid_text(content)?;
+    let rest = &rest[oid_len..];
+    let (len, rest) = rest
+        .split_first_chunk::<4>()
+        .ok_or("exported name: truncated in the name length")?;
+    let name_len = usize::try_from(u32::from_be_bytes(*len)).map_err(|e| e.to_string())?;
+    let name = rest
+        .get(..name_len)
+        .ok_or("exported name: the name is shorter than its length")?;
+    let after = &rest[name_len..];
+    if !composite && !after.is_empty() {
+        return Err(format!(
+            "exported name: {} bytes after the name",
+            after.len()
+        ));
+    }
+    Ok(json!({
+        "type": if composite { "composite exported name" } else { "exported name" },
+        "mech": mech,
+        "mech_name": mech_name(&mech),
+        "name": String::from_utf8_lossy(name),
+        "attributes_bytes": composite.then_some(after.len()),
     }))
 }
 

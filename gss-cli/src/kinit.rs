@@ -91,37 +91,36 @@ pub fn run(args: KinitArgs) -> Outcome {
     // With a keytab the ticket goes into a throwaway memory ccache first, then is stored
     // like a password's tickets, so the target ccache is written only on success.
     let scratch = gssapi::TemporaryCcache::new();
-    let creds = match &args.keytab {
-        Some(keytab) => {
-            Credentials::builder()
-                .name(&name)
-                .usage(CredUsage::Initiate)
-                .mech(&Mechanism::KERBEROS)
-                .store(
-                    CredStore::new()
-                        .insert("client_keytab", keytab)
-                        .insert("ccache", scratch.name()),
-                )
-                .acquire()
-                .and_then(|c| {
-                    // Acquisition from a keytab is lazy on MIT: asking for the lifetime
-                    // makes it get the ticket now.
-                    c.inquire()?;
-                    scratch.credentials()
-                })
-                .map_err(failed)?
-        }
-        None => {
-            let password = read_password(&args)?;
-            Credentials::builder()
-                .name(&name)
-                .usage(CredUsage::Initiate)
-                .mech(&Mechanism::KERBEROS)
-                .password(password.as_bytes())
-                .acquire()
-                .map_err(failed)?
-        }
+    // The password is read before any wait notice can appear on the terminal.
+    let password = match &args.keytab {
+        Some(_) => None,
+        None => Some(read_password(&args)?),
     };
+    let creds = crate::term::waiting("the KDC", || match (&args.keytab, &password) {
+        (Some(keytab), _) => Credentials::builder()
+            .name(&name)
+            .usage(CredUsage::Initiate)
+            .mech(&Mechanism::KERBEROS)
+            .store(
+                CredStore::new()
+                    .insert("client_keytab", keytab)
+                    .insert("ccache", scratch.name()),
+            )
+            .acquire()
+            .and_then(|c| {
+                // Acquisition from a keytab is lazy on MIT: asking for the lifetime
+                // makes it get the ticket now.
+                c.inquire()?;
+                scratch.credentials()
+            }),
+        (None, password) => Credentials::builder()
+            .name(&name)
+            .usage(CredUsage::Initiate)
+            .mech(&Mechanism::KERBEROS)
+            .password(password.as_ref().map_or(&b""[..], |p| p.as_bytes()))
+            .acquire(),
+    })
+    .map_err(failed)?;
     let mut store = creds
         .store()
         .mech(&Mechanism::KERBEROS)

@@ -24,6 +24,7 @@ mod inspect_cmd;
 mod kinit;
 mod serve;
 mod status;
+mod term;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -107,7 +108,7 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(code) => code.into(),
         Err(failure) => {
-            eprintln!("gss: {}", failure.message);
+            eprintln!("{} {}", term::error_prefix(), failure.message);
             failure.code.into()
         }
     }

@@ -85,6 +85,13 @@ pub fn verbose_rounds() -> TestResult {
         "{err}"
     );
     check!(err.contains("verdict: Some(Authenticated)"), "{err}");
+    // Each token decoded as gss inspect shows it: the SPNEGO init around the AP-REQ, and the
+    // server's final NegTokenResp.
+    check!(
+        err.contains("*     type: GSS token") && err.contains("SPNEGO NegTokenInit"),
+        "{err}"
+    );
+    check!(err.contains("SPNEGO NegTokenResp"), "{err}");
     Ok(())
 }
 

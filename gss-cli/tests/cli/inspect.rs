@@ -237,3 +237,24 @@ pub fn krb_error_and_bad_input() -> TestResult {
     expect_code(&out, 2, "garbage")?;
     Ok(())
 }
+
+/// An exported name token (`gss_export_name`) decodes to its mechanism and name; every
+/// truncation of it is exit 2.
+pub fn exported_name() -> TestResult {
+    let name = gssapi::Name::kerberos_principal(&realm().user_principal())?
+        .canonicalize(&gssapi::Mechanism::KERBEROS)?;
+    let token = name.export()?;
+    let hex: String = token.iter().map(|b| format!("{b:02x}")).collect();
+    let v = inspect_json(&hex)?;
+    check!(
+        v["type"] == "exported name" && v["mech_name"] == "krb5",
+        "{v}"
+    );
+    check!(v["name"] == realm().user_principal(), "{v}");
+    for cut in 1..token.len() {
+        let part: String = token[..cut].iter().map(|b| format!("{b:02x}")).collect();
+        let out = output(gss().args(["inspect", &part]))?;
+        expect_code(&out, 2, &format!("an exported name cut at {cut}"))?;
+    }
+    Ok(())
+}

@@ -56,6 +56,11 @@ fn main() {
         Trial::test("info::mechs", info::mechs),
         Trial::test("info::klist_and_whoami", info::klist_and_whoami),
         Trial::test("kinit::password_stdin", kinit::password_stdin),
+        Trial::test("kinit::kdc_not_answering", kinit::kdc_not_answering),
+        Trial::test(
+            "kinit::kdc_silent_on_a_terminal",
+            kinit::kdc_silent_on_a_terminal,
+        ),
         Trial::test("kinit::keytab", kinit::keytab),
         Trial::test("kinit::wrong_password", kinit::wrong_password),
         Trial::test(
@@ -67,6 +72,7 @@ fn main() {
         Trial::test("tls::https", tls::https),
         Trial::test("tls::https_proxy", tls::https_proxy),
         Trial::test("inspect::captured_tokens", inspect::captured_tokens),
+        Trial::test("inspect::exported_name", inspect::exported_name),
         Trial::test(
             "inspect::krb_error_and_bad_input",
             inspect::krb_error_and_bad_input,
