@@ -52,8 +52,13 @@ pub struct ServeArgs {
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     /// The keytab with the service's keys (default: the library's, KRB5_KTNAME).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "cred_store")]
     keytab: Option<String>,
+    /// Acquires the acceptor credentials from this credential-store element (MIT's
+    /// gss_acquire_cred_from; repeatable), e.g. `keytab=FILE:/etc/http.keytab` and
+    /// `rcache=dfl:/var/tmp/http.rcache`: mod_auth_gssapi's GssapiCredStore.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = cred_store_element)]
+    cred_store: Vec<(String, String)>,
     /// Serves the files of this directory.
     #[arg(
         long,
@@ -188,9 +193,15 @@ pub fn run(args: ServeArgs) -> Outcome {
     // The acceptor acquires its credentials lazily: check them now, so a server that could
     // never authenticate anyone does not start. Kerberos only: with gss-ntlmssp installed an
     // acquisition for every mechanism succeeds without a single key.
-    let probe = match &args.keytab {
-        Some(keytab) => Credentials::acceptor_from_keytab(keytab),
-        None => Credentials::builder()
+    let store = cred_store(&args.cred_store);
+    let probe = match (&args.keytab, &store) {
+        (Some(keytab), _) => Credentials::acceptor_from_keytab(keytab),
+        (None, Some(store)) => Credentials::builder()
+            .usage(CredUsage::Accept)
+            .mech(&Mechanism::KERBEROS)
+            .store(store.clone())
+            .acquire(),
+        (None, None) => Credentials::builder()
             .usage(CredUsage::Accept)
             .mech(&Mechanism::KERBEROS)
             .acquire(),
@@ -199,7 +210,7 @@ pub fn run(args: ServeArgs) -> Outcome {
         Failure::new(
             Code::Failure,
             format!(
-                "no acceptor credentials{}: {e} (does the keytab exist and hold the service's keys? --keytab)",
+                "no acceptor credentials{}: {e} (does the keytab exist and hold the service's keys? --keytab, --cred-store)",
                 args.keytab.as_deref().map(|k| format!(" in {k}")).unwrap_or_default()
             ),
         )
@@ -216,6 +227,9 @@ pub fn run(args: ServeArgs) -> Outcome {
         .keep_delegated(proxy.as_ref().is_some_and(|p| p.delegation.is_some()));
     if let Some(keytab) = &args.keytab {
         acceptor = acceptor.keytab(keytab.clone());
+    }
+    if let Some(store) = store {
+        acceptor = acceptor.cred_store(store);
     }
     if let Some((_, leaf)) = &tls {
         acceptor = acceptor
@@ -606,4 +620,36 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
     *response.status_mut() = status;
     *response.headers_mut() = response_headers;
     response
+}
+
+/// One `--cred-store KEY=VALUE`.
+fn cred_store_element(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((key, value)) if !key.is_empty() && !value.is_empty() => {
+            Ok((key.to_owned(), value.to_owned()))
+        }
+        _ => Err(format!(
+            "{arg:?}: expected KEY=VALUE, e.g. keytab=FILE:/etc/http.keytab"
+        )),
+    }
+}
+
+/// The credential store of the `--cred-store` elements, if any. A key MIT's Kerberos
+/// mechanism does not know is passed on (another mechanism may), with a warning: MIT ignores
+/// unknown keys, so a typo would otherwise silently mean the default keytab.
+fn cred_store(elements: &[(String, String)]) -> Option<gssapi::CredStore> {
+    if elements.is_empty() {
+        return None;
+    }
+    let mut store = gssapi::CredStore::new();
+    for (key, value) in elements {
+        if !gssapi::CredStore::KNOWN_KEYS.contains(&key.as_str()) {
+            eprintln!(
+                "gss serve: --cred-store {key}: not a key of MIT's Kerberos mechanism ({}); passed on for other mechanisms",
+                gssapi::CredStore::KNOWN_KEYS.join(", ")
+            );
+        }
+        store = store.insert_any(key, value);
+    }
+    Some(store)
 }

@@ -38,6 +38,7 @@ fn main() {
         Trial::test("serve::curl_negotiate", serve::curl_negotiate),
         Trial::test("serve::sessions", serve::sessions),
         Trial::test("serve::access_log", serve::access_log),
+        Trial::test("serve::cred_store", serve::cred_store),
         Trial::test("serve::allow_list", serve::allow_list),
         Trial::test(
             "serve::proxy_principal_header",

@@ -400,9 +400,59 @@ pub fn bad_usage() -> TestResult {
             "--principal-header",
             "bad header",
         ],
+        &["serve", "--dir", "/tmp", "--cred-store", "keytab"],
+        &[
+            "serve",
+            "--dir",
+            "/tmp",
+            "--cred-store",
+            "keytab=FILE:/a",
+            "--keytab",
+            "/b",
+        ],
     ] {
         let out = output(gss().args(args))?;
         expect_code(&out, 2, &format!("gss {args:?}"))?;
     }
     Ok(())
+}
+
+/// `--cred-store`: the acceptor's keytab and replay cache through the credential store (MIT);
+/// an unknown key is passed on with a warning; a store without the service's keys does not
+/// start.
+pub fn cred_store() -> TestResult {
+    let site = site()?;
+    let dir = site.path().to_str().unwrap();
+    let rcache = format!(
+        "dfl:{}",
+        realm().dir().join("serve-cred-store.rcache").display()
+    );
+    let keytab = format!("keytab={}", realm().keytab());
+    let server = Server::start(&[
+        "--cred-store",
+        &keytab,
+        "--cred-store",
+        &format!("rcache={rcache}"),
+        "--cred-store",
+        "ntlmssp_keyfile=/nonexistent",
+        "--dir",
+        dir,
+    ])?;
+    let out = output(gss().args(["curl", &server.url("/index.html")]))?;
+    expect_code(&out, 0, "gss curl to gss serve --cred-store")?;
+    let log = server.log();
+    check!(
+        log.contains("--cred-store ntlmssp_keyfile: not a key of MIT's Kerberos mechanism"),
+        "{log}"
+    );
+    let empty = realm().dir().join("empty.keytab");
+    std::fs::write(&empty, b"")?;
+    let out = output(gss().args([
+        "serve",
+        "--cred-store",
+        &format!("keytab=FILE:{}", empty.display()),
+        "--dir",
+        dir,
+    ]))?;
+    expect_code(&out, 1, "gss serve with an empty keytab in the store")
 }
