@@ -37,8 +37,12 @@ pub struct MechsArgs {
 #[command(after_help = format!("{KLIST_EXAMPLES}\n\n{EXIT_CODES}"))]
 pub struct KlistArgs {
     /// Reads this ccache (`FILE:...`, `KCM:...`) instead of the default one.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "cred_store")]
     ccache: Option<String>,
+    /// Acquires from this credential-store element instead (MIT's gss_acquire_cred_from;
+    /// repeatable): `ccache=...`, `client_keytab=...`.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = crate::serve::cred_store_element)]
+    cred_store: Vec<(String, String)>,
     /// Prints one JSON object.
     #[arg(long)]
     json: bool,
@@ -49,8 +53,12 @@ pub struct KlistArgs {
 #[command(after_help = format!("{WHOAMI_EXAMPLES}\n\n{EXIT_CODES}"))]
 pub struct WhoamiArgs {
     /// Reads this ccache (`FILE:...`, `KCM:...`) instead of the default one.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "cred_store")]
     ccache: Option<String>,
+    /// Acquires from this credential-store element instead (MIT's gss_acquire_cred_from;
+    /// repeatable): `ccache=...`, `client_keytab=...`.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = crate::serve::cred_store_element)]
+    cred_store: Vec<(String, String)>,
     /// Prints one JSON object.
     #[arg(long)]
     json: bool,
@@ -154,11 +162,20 @@ pub fn mechs(args: MechsArgs) -> Outcome {
     emit(&out)
 }
 
-/// The initiator credentials of `ccache`, or the default ones.
-fn initiator(ccache: Option<&str>) -> Result<Credentials, Failure> {
-    let creds = match ccache {
-        Some(name) => Credentials::initiator_from_ccache(name),
-        None => Credentials::acquire(CredUsage::Initiate),
+/// The initiator credentials of `ccache`, of the credential store `store`, or the default
+/// ones.
+fn initiator(
+    command: &str,
+    ccache: Option<&str>,
+    store: &[(String, String)],
+) -> Result<Credentials, Failure> {
+    let creds = match (ccache, crate::serve::cred_store(command, store)) {
+        (Some(name), _) => Credentials::initiator_from_ccache(name),
+        (None, Some(store)) => Credentials::builder()
+            .usage(CredUsage::Initiate)
+            .store(store)
+            .acquire(),
+        (None, None) => Credentials::acquire(CredUsage::Initiate),
     };
     let creds = creds.map_err(|e| {
         Failure::new(
@@ -190,7 +207,7 @@ fn usage_name(usage: CredUsage) -> &'static str {
 
 /// Runs `gss klist`.
 pub fn klist(args: KlistArgs) -> Outcome {
-    let creds = initiator(args.ccache.as_deref())?;
+    let creds = initiator("klist", args.ccache.as_deref(), &args.cred_store)?;
     let info = creds
         .inquire()
         .map_err(|e| Failure::new(Code::AuthFailed, format!("the credentials: {e}")))?;
@@ -237,7 +254,7 @@ pub fn klist(args: KlistArgs) -> Outcome {
 
 /// Runs `gss whoami`.
 pub fn whoami(args: WhoamiArgs) -> Outcome {
-    let creds = initiator(args.ccache.as_deref())?;
+    let creds = initiator("whoami", args.ccache.as_deref(), &args.cred_store)?;
     let name = creds
         .name()
         .map_err(|e| Failure::new(Code::AuthFailed, format!("the principal: {e}")))?;

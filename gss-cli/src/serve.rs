@@ -193,7 +193,7 @@ pub fn run(args: ServeArgs) -> Outcome {
     // The acceptor acquires its credentials lazily: check them now, so a server that could
     // never authenticate anyone does not start. Kerberos only: with gss-ntlmssp installed an
     // acquisition for every mechanism succeeds without a single key.
-    let store = cred_store(&args.cred_store);
+    let store = cred_store("serve", &args.cred_store);
     let probe = match (&args.keytab, &store) {
         (Some(keytab), _) => Credentials::acceptor_from_keytab(keytab),
         (None, Some(store)) => Credentials::builder()
@@ -623,7 +623,7 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
 }
 
 /// One `--cred-store KEY=VALUE`.
-fn cred_store_element(arg: &str) -> Result<(String, String), String> {
+pub(crate) fn cred_store_element(arg: &str) -> Result<(String, String), String> {
     match arg.split_once('=') {
         Some((key, value)) if !key.is_empty() && !value.is_empty() => {
             Ok((key.to_owned(), value.to_owned()))
@@ -637,7 +637,10 @@ fn cred_store_element(arg: &str) -> Result<(String, String), String> {
 /// The credential store of the `--cred-store` elements, if any. A key MIT's Kerberos
 /// mechanism does not know is passed on (another mechanism may), with a warning: MIT ignores
 /// unknown keys, so a typo would otherwise silently mean the default keytab.
-fn cred_store(elements: &[(String, String)]) -> Option<gssapi::CredStore> {
+pub(crate) fn cred_store(
+    command: &str,
+    elements: &[(String, String)],
+) -> Option<gssapi::CredStore> {
     if elements.is_empty() {
         return None;
     }
@@ -645,7 +648,7 @@ fn cred_store(elements: &[(String, String)]) -> Option<gssapi::CredStore> {
     for (key, value) in elements {
         if !gssapi::CredStore::KNOWN_KEYS.contains(&key.as_str()) {
             eprintln!(
-                "gss serve: --cred-store {key}: not a key of MIT's Kerberos mechanism ({}); passed on for other mechanisms",
+                "gss {command}: --cred-store {key}: not a key of MIT's Kerberos mechanism ({}); passed on for other mechanisms",
                 gssapi::CredStore::KNOWN_KEYS.join(", ")
             );
         }

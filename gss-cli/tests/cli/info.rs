@@ -157,6 +157,21 @@ pub fn klist_and_whoami() -> TestResult {
     )?;
     expect_code(&out, 0, "gss klist --ccache")?;
     check!(json(&out)?["principal"] == user.as_str(), "klist --ccache");
+    // --cred-store: the store's ccache, whatever the environment says.
+    let store = format!("ccache={}", realm().user_ccache());
+    for sub in ["klist", "whoami"] {
+        let out = output(
+            gss()
+                .env("KRB5CCNAME", &none)
+                .env("KRB5_CLIENT_KTNAME", realm().no_client_keytab())
+                .args([sub, "--json", "--cred-store", &store]),
+        )?;
+        expect_code(&out, 0, &format!("gss {sub} --cred-store"))?;
+        check!(
+            json(&out)?["principal"] == user.as_str(),
+            "{sub} --cred-store"
+        );
+    }
     // No credentials: exit 4, and what to do.
     for args in [
         &["whoami"][..],
