@@ -128,38 +128,34 @@ pub fn mechs(args: MechsArgs) -> Outcome {
         if let Some(d) = m["description"].as_str().filter(|d| !d.is_empty()) {
             let _ = writeln!(out, "  {d}");
         }
-        let attrs: Vec<String> = m["attributes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|a| {
-                s(if a["name"].is_null() {
-                    &a["oid"]
-                } else {
-                    &a["name"]
-                })
-            })
-            .collect();
+        let attrs = names_or_oids(&m["attributes"], s);
         if !attrs.is_empty() {
             let _ = writeln!(out, "  attributes: {}", attrs.join(", "));
         }
-        let types: Vec<String> = m["name_types"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|t| {
-                s(if t["name"].is_null() {
-                    &t["oid"]
-                } else {
-                    &t["name"]
-                })
-            })
-            .collect();
+        let types = names_or_oids(&m["name_types"], s);
         if !types.is_empty() {
             let _ = writeln!(out, "  name types: {}", types.join(", "));
         }
     }
     emit(&out)
+}
+
+/// The `name` of each `{name, oid}` entry of a JSON array, or its `oid` when it has no name.
+fn names_or_oids(
+    list: &serde_json::Value,
+    text: impl Fn(&serde_json::Value) -> String,
+) -> Vec<String> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            text(if e["name"].is_null() {
+                &e["oid"]
+            } else {
+                &e["name"]
+            })
+        })
+        .collect()
 }
 
 /// The initiator credentials of `ccache`, of the credential store `store`, or the default

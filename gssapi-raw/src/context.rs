@@ -459,20 +459,8 @@ fn is_framed_krb5_reply(token: &[u8]) -> bool {
     let Some((&0x60, rest)) = token.split_first() else {
         return false;
     };
-    let Some((&first, rest)) = rest.split_first() else {
+    let Some((len, rest)) = crate::oid::der_length(rest) else {
         return false;
-    };
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if !(1..=4).contains(&n) || rest.len() < n {
-            return false;
-        }
-        let len = rest[..n]
-            .iter()
-            .fold(0usize, |l, b| (l << 8) | usize::from(*b));
-        (len, &rest[n..])
     };
     if len != rest.len() {
         return false;

@@ -91,25 +91,17 @@ impl Oid {
         if tag != 0x06 {
             return bad("not an OID (the tag is not 06)");
         }
-        let Some((&first, rest)) = rest.split_first() else {
+        let Some(&first) = rest.first() else {
             return bad("no length");
         };
-        let (len, rest) = if first < 0x80 {
-            (usize::from(first), rest)
-        } else {
-            // Long form: 0x81..0x84 and the length's bytes, minimal (DER).
-            let n = usize::from(first & 0x7f);
-            if !(1..=4).contains(&n) || rest.len() < n {
-                return bad("the length is not a DER length");
-            }
-            let len = rest[..n]
-                .iter()
-                .fold(0usize, |l, b| (l << 8) | usize::from(*b));
-            if rest[0] == 0 || len < 0x80 {
-                return bad("the length is not in its shortest (DER) form");
-            }
-            (len, &rest[n..])
+        let Some((len, after_len)) = der_length(rest) else {
+            return bad("the length is not a DER length");
         };
+        // Long form (0x81..0x84 and the length's bytes) must be minimal in DER.
+        if first >= 0x80 && (rest[1] == 0 || len < 0x80) {
+            return bad("the length is not in its shortest (DER) form");
+        }
+        let rest = after_len;
         if rest.len() < len {
             return bad("the OID is shorter than its length says");
         }
@@ -672,6 +664,24 @@ impl FromIterator<Oid> for OidSet {
         let oids: Vec<Oid> = iter.into_iter().collect();
         oids.iter().collect()
     }
+}
+
+/// A DER length at the start of `bytes` (the short form, or the long form with 1 to 4 length
+/// bytes; minimality not checked): the length and the bytes after it. `None` when it is
+/// missing, truncated or longer than 4 bytes.
+pub(crate) fn der_length(bytes: &[u8]) -> Option<(usize, &[u8])> {
+    let (&first, rest) = bytes.split_first()?;
+    if first < 0x80 {
+        return Some((usize::from(first), rest));
+    }
+    let n = usize::from(first & 0x7f);
+    if !(1..=4).contains(&n) || rest.len() < n {
+        return None;
+    }
+    let len = rest[..n]
+        .iter()
+        .fold(0usize, |l, b| (l << 8) | usize::from(*b));
+    Some((len, &rest[n..]))
 }
 
 #[cfg(test)]

@@ -5,12 +5,7 @@ use crate::support::*;
 
 pub fn files_from_serve() -> TestResult {
     let site = site()?;
-    let server = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let server = Server::files(&site)?;
     let out = output(gss().args(["curl", &server.url("/index.html")]))?;
     expect_code(&out, 0, "gss curl")?;
     check!(
@@ -54,12 +49,7 @@ pub fn files_from_serve() -> TestResult {
 
 pub fn verbose_rounds() -> TestResult {
     let site = site()?;
-    let server = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let server = Server::files(&site)?;
     let out = output(gss().args([
         "curl",
         "-v",
@@ -97,32 +87,17 @@ pub fn verbose_rounds() -> TestResult {
 
 pub fn http_error_status() -> TestResult {
     let site = site()?;
-    let server = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let server = Server::files(&site)?;
     let out = output(gss().args(["curl", &server.url("/missing")]))?;
     expect_code(&out, 3, "a 404")
 }
 
 pub fn no_credentials() -> TestResult {
     let site = site()?;
-    let server = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let server = Server::files(&site)?;
     let dir = tempfile::tempdir()?;
     let none = format!("FILE:{}", dir.path().join("no-ccache").display());
-    let out = output(
-        gss()
-            .env("KRB5CCNAME", &none)
-            .env("KRB5_CLIENT_KTNAME", realm().no_client_keytab())
-            .args(["curl", &server.url("/")]),
-    )?;
+    let out = output(gss_without_ticket(&none).args(["curl", &server.url("/")]))?;
     expect_code(&out, 4, "no ticket")?;
     let err = String::from_utf8_lossy(&out.stderr);
     check!(err.contains("kinit"), "the message says what to do: {err}");
@@ -131,29 +106,19 @@ pub fn no_credentials() -> TestResult {
 
 pub fn ccache_option() -> TestResult {
     let site = site()?;
-    let server = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let server = Server::files(&site)?;
     let dir = tempfile::tempdir()?;
     let none = format!("FILE:{}", dir.path().join("no-ccache").display());
     // The default ccache is empty; --ccache names the user's, for both mechanisms.
     for mech in ["spnego", "krb5"] {
-        let out = output(
-            gss()
-                .env("KRB5CCNAME", &none)
-                .env("KRB5_CLIENT_KTNAME", realm().no_client_keytab())
-                .args([
-                    "curl",
-                    "--mech",
-                    mech,
-                    "--ccache",
-                    &realm().user_ccache(),
-                    &server.url("/"),
-                ]),
-        )?;
+        let out = output(gss_without_ticket(&none).args([
+            "curl",
+            "--mech",
+            mech,
+            "--ccache",
+            &realm().user_ccache(),
+            &server.url("/"),
+        ]))?;
         expect_code(&out, 0, &format!("--ccache with {mech}"))?;
     }
     // A ccache that does not exist: authentication failed.
@@ -247,28 +212,18 @@ pub fn mutual_auth_failed() -> TestResult {
 
 pub fn keytab_option() -> TestResult {
     let site = site()?;
-    let server = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let server = Server::files(&site)?;
     let dir = tempfile::tempdir()?;
     let none = format!("FILE:{}", dir.path().join("no-ccache").display());
     for mech in ["spnego", "krb5"] {
-        let out = output(
-            gss()
-                .env("KRB5CCNAME", &none)
-                .env("KRB5_CLIENT_KTNAME", realm().no_client_keytab())
-                .args([
-                    "curl",
-                    "--mech",
-                    mech,
-                    "--keytab",
-                    &realm().user_keytab(),
-                    &server.url("/"),
-                ]),
-        )?;
+        let out = output(gss_without_ticket(&none).args([
+            "curl",
+            "--mech",
+            mech,
+            "--keytab",
+            &realm().user_keytab(),
+            &server.url("/"),
+        ]))?;
         expect_code(&out, 0, &format!("--keytab with {mech}"))?;
     }
     check!(

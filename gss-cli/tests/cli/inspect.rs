@@ -86,12 +86,7 @@ pub fn captured_tokens() -> TestResult {
 
     // The server's final token: NegTokenResp, accept-completed, with an AP-REP.
     let site = site()?;
-    let server = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let server = Server::files(&site)?;
     let out = output(gss().args(["curl", "-i", &server.url("/index.html")]))?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let line = text

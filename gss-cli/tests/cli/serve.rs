@@ -31,12 +31,7 @@ fn proxy(upstream: &Upstream, extra: &[&str]) -> Result<Server, libtest_mimic::F
 
 pub fn curl_negotiate() -> TestResult {
     let site = site()?;
-    let server = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let server = Server::files(&site)?;
     let out = output(realm().command("curl").args([
         "--negotiate",
         "-u",
@@ -115,12 +110,7 @@ pub fn sessions() -> TestResult {
         "{log}"
     );
     // Without --sessions the cookie means nothing.
-    let plain = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let plain = Server::files(&site)?;
     let out = output(realm().command("curl").args([
         "-sS",
         "-o",
@@ -142,12 +132,7 @@ pub fn sessions() -> TestResult {
 
 pub fn access_log() -> TestResult {
     let site = site()?;
-    let server = Server::start(&[
-        "--keytab",
-        &realm().keytab(),
-        "--dir",
-        site.path().to_str().unwrap(),
-    ])?;
+    let server = Server::files(&site)?;
     let out = output(gss().args(["curl", &server.url("/index.html")]))?;
     expect_code(&out, 0, "gss curl")?;
     let log = server.log();

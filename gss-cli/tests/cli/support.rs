@@ -29,6 +29,15 @@ pub fn gss() -> Command {
     cmd
 }
 
+/// `gss` with the realm's environment but no ticket: the default ccache is `none` (a name
+/// that holds nothing) and no client keytab can refill it.
+pub fn gss_without_ticket(none: &str) -> Command {
+    let mut cmd = gss();
+    cmd.env("KRB5CCNAME", none)
+        .env("KRB5_CLIENT_KTNAME", realm().no_client_keytab());
+    cmd
+}
+
 /// Runs a command to the end (killed after 60 s: a server that should have exited).
 pub fn output(cmd: &mut Command) -> Result<Output, Failed> {
     output_with_stdin(cmd, None)
@@ -122,6 +131,12 @@ pub struct Server {
 }
 
 impl Server {
+    /// `gss serve --keytab <the realm's> --dir <site>`: the static-file server most tests use.
+    pub fn files(site: &tempfile::TempDir) -> Result<Server, Failed> {
+        let dir = site.path().to_str().ok_or("a non-UTF-8 temporary path")?;
+        Server::start(&["--keytab", &realm().keytab(), "--dir", dir])
+    }
+
     /// `gss serve` with `args` (and `--listen 127.0.0.1:0`), once it listens.
     pub fn start(args: &[&str]) -> Result<Server, Failed> {
         let dir = tempfile::tempdir()?;

@@ -116,3 +116,33 @@ pub fn serve(acceptor: Acceptor, hop: bool) -> (Server, Ccaches) {
     let server = support::serve_with_connect_info(app(acceptor, hop, ccaches.clone()));
     (server, ccaches)
 }
+
+/// An HTTP/1.1 response as text: its status, its headers (names lower-cased) and its body.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// Parses one HTTP/1.1 response (status line, headers, blank line, body).
+pub fn parse_response(text: &str) -> Result<Response, Failed> {
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("no end of headers: {text:?}"))?;
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or("no status line")?;
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned()))
+        .collect();
+    Ok(Response {
+        status,
+        headers,
+        body: body.to_owned(),
+    })
+}

@@ -32,21 +32,8 @@ fn raw_get(port: u16, header_lines: &[String]) -> Result<(u16, Vec<(String, Stri
     stream.write_all(request.as_bytes()).map_err(fail)?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).map_err(fail)?;
-    let text = String::from_utf8_lossy(&response);
-    let (head, _) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("no response: {text:?}"))?;
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .ok_or("no status line")?;
-    let headers = lines
-        .filter_map(|l| l.split_once(": "))
-        .map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned()))
-        .collect();
-    Ok((status, headers))
+    let parsed = crate::app::parse_response(&String::from_utf8_lossy(&response))?;
+    Ok((parsed.status, parsed.headers))
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {

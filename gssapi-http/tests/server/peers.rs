@@ -1,7 +1,7 @@
 //! Real clients against the Rust server: curl `--negotiate` (Debian's curl, GSS-API built
 //! in) and requests-gssapi (from PyPI, in the venv `ci/install-deps.sh` makes).
 
-use crate::app::{self, Ccaches};
+use crate::app::{self, Ccaches, Response, parse_response};
 use crate::support::{self, response};
 use crate::*;
 use std::path::PathBuf;
@@ -22,24 +22,12 @@ fn output(mut cmd: Command) -> Result<String, Failed> {
     Ok(stdout)
 }
 
-/// curl's `-i` output split at the last response: (status, headers lower-cased, body).
-fn last_response(out: &str) -> Result<(u16, Vec<String>, String), Failed> {
+/// curl's `-i` output: its last response (after the 401 that came first).
+fn last_response(out: &str) -> Result<Response, Failed> {
     let start = out
         .rfind("HTTP/1.1 ")
         .ok_or_else(|| format!("no response in {out:?}"))?;
-    let last = &out[start..];
-    let (head, body) = last.split_once("\r\n\r\n").ok_or("no end of headers")?;
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .ok_or("no status")?;
-    Ok((
-        status,
-        lines.map(str::to_ascii_lowercase).collect(),
-        body.to_owned(),
-    ))
+    parse_response(&out[start..])
 }
 
 fn curl(url: &str, delegation: bool) -> Result<String, Failed> {
@@ -53,10 +41,12 @@ fn curl(url: &str, delegation: bool) -> Result<String, Failed> {
 }
 
 /// A response header carrying a Negotiate token (the mutual-authentication token).
-fn has_mutual_token(headers: &[String]) -> bool {
-    headers.iter().any(|h| {
-        h.strip_prefix("www-authenticate: negotiate ")
-            .is_some_and(|t| !t.trim().is_empty())
+fn has_mutual_token(response: &Response) -> bool {
+    response.headers.iter().any(|(name, value)| {
+        name == "www-authenticate"
+            && value.split_once(' ').is_some_and(|(scheme, t)| {
+                scheme.eq_ignore_ascii_case("negotiate") && !t.trim().is_empty()
+            })
     })
 }
 
@@ -64,7 +54,8 @@ pub fn curl_negotiate() -> TestResult {
     let acceptor = app::acceptor();
     let (server, ccaches) = app::serve(acceptor.clone(), false);
     let out = curl(&server.url("localhost"), false)?;
-    let (status, headers, body) = last_response(&out)?;
+    let response = last_response(&out)?;
+    let (status, body) = (response.status, &response.body);
     check!(status == 200, "{out}");
     let user = realm().user_principal();
     check!(
@@ -73,7 +64,7 @@ pub fn curl_negotiate() -> TestResult {
         )),
         "{body}"
     );
-    check!(has_mutual_token(&headers), "no mutual token: {out}");
+    check!(has_mutual_token(&response), "no mutual token: {out}");
     check!(server.requests() >= 1);
     check!(ccaches.lock().unwrap().is_empty());
     check!(acceptor.delegated_live() == 0);
@@ -84,7 +75,8 @@ pub fn curl_delegation_always() -> TestResult {
     let acceptor = app::acceptor();
     let (server, ccaches) = app::serve(acceptor.clone(), true);
     let out = curl(&server.url("localhost"), true)?;
-    let (status, headers, body) = last_response(&out)?;
+    let response = last_response(&out)?;
+    let (status, body) = (response.status, &response.body);
     check!(status == 200, "{out}");
     let user = realm().user_principal();
     check!(
@@ -93,7 +85,7 @@ pub fn curl_delegation_always() -> TestResult {
     );
     // The handler initiated onward as the user with the delegated tickets.
     check!(body.ends_with(" hop=true"), "{body}");
-    check!(has_mutual_token(&headers), "{out}");
+    check!(has_mutual_token(&response), "{out}");
     let seen = ccaches.lock().unwrap().clone();
     check!(seen.len() == 1 && seen[0].holder == user, "{seen:?}");
     // The request is over: its ccache is destroyed.
