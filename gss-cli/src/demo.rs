@@ -160,8 +160,8 @@ fn steps(host_service: &str, http_service: &str) -> Res<()> {
     let mechs: Vec<String> = Mechanism::all()?.iter().map(|m| m.to_string()).collect();
     println!(
         "  library: {} {}, mechanisms: {}",
-        gssapi::raw::sys::IMPLEMENTATION,
-        gssapi::raw::sys::VERSION,
+        gssapi::raw::sys::implementation().map_or("none", |i| i.as_str()),
+        gssapi::raw::sys::library_version(),
         mechs.join(", ")
     );
     let me = Credentials::acquire(CredUsage::Initiate)?;

@@ -277,7 +277,7 @@ pub enum ReplayCheck {
 
 impl Default for ReplayCheck {
     fn default() -> Self {
-        if gssapi::raw::sys::IMPLEMENTATION == "heimdal" {
+        if gssapi::raw::sys::is_heimdal() {
             ReplayCheck::InProcess
         } else {
             ReplayCheck::Library

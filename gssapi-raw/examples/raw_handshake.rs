@@ -96,8 +96,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!(
         "GSSAPI library: {} {}",
-        gssapi_raw::sys::IMPLEMENTATION,
-        gssapi_raw::sys::VERSION
+        gssapi_raw::sys::implementation().map_or("none", |i| i.as_str()),
+        gssapi_raw::sys::library_version()
     );
 
     let creds = cred::acquire_cred(None, None, None, CredUsage::Initiate)?;

@@ -440,7 +440,7 @@ fn heimdal_would_read_garbage(
     flags: Flags,
     input: Option<&[u8]>,
 ) -> bool {
-    if !cfg!(gss_impl = "heimdal") || !sys::VERSION.starts_with("7.") || context.is_null() {
+    if !crate::sys::is_heimdal() || !sys::library_version().starts_with("7.") || context.is_null() {
         return false;
     }
     let krb5 = Oid::from_static(sys::oids::GSS_MECH_KRB5);
@@ -477,7 +477,7 @@ fn is_framed_krb5_reply(token: &[u8]) -> bool {
 
 /// Whether a context Heimdal 7.x returned has no mechanism context (`gc_ctx` is NULL).
 fn heimdal_hollow(ctx: &SecContext) -> bool {
-    if !cfg!(gss_impl = "heimdal") || !sys::VERSION.starts_with("7.") || ctx.is_null() {
+    if !crate::sys::is_heimdal() || !sys::library_version().starts_with("7.") || ctx.is_null() {
         return false;
     }
     let glue = ctx.handle as *const *const core::ffi::c_void;

@@ -279,7 +279,7 @@ pub fn add_cred_in_place(
     refuse_negotiation_mech("gss_add_cred", mech)?;
     // Heimdal dereferences a null output handle, so there the new set replaces the old one;
     // MIT changes the credential in place. Either way `cred` ends up holding the grown set.
-    if cfg!(gss_impl = "heimdal") {
+    if crate::sys::is_heimdal() {
         let added = add_cred(
             Some(cred),
             name,

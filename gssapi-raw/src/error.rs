@@ -47,6 +47,10 @@ pub enum Origin {
     /// The library this crate was built against lacks the function (an extension it does not
     /// implement); the status is `GSS_S_UNAVAILABLE`.
     MissingFunction,
+    /// No GSSAPI library could be loaded (a build with gssapi-sys's `dlopen` feature); the status
+    /// is `GSS_S_UNAVAILABLE` and the message says which libraries were tried and why each
+    /// failed.
+    NoLibrary,
 }
 
 /// An error from a GSSAPI call: the raw major and minor status, the mechanism, the messages
@@ -602,23 +606,37 @@ impl Error {
         err
     }
 
-    /// An error for a function this build's library does not have.
+    /// An error for a function the library in use does not have ([`Origin::MissingFunction`]),
+    /// or, in a `dlopen` build where no library could be loaded, for that
+    /// ([`Origin::NoLibrary`]).
     pub fn missing_function(function: &'static str) -> Error {
+        #[cfg(gss_runtime)]
+        if let Err(load) = sys::dlopen::library() {
+            return Error::unavailable(function, Origin::NoLibrary, format!("{function}: {load}"));
+        }
+        Error::unavailable(
+            function,
+            Origin::MissingFunction,
+            format!(
+                "{function} is not available in the GSSAPI library in use ({} {})",
+                sys::implementation().map_or("unknown", |i| i.as_str()),
+                sys::library_version()
+            ),
+        )
+    }
+
+    fn unavailable(function: &'static str, origin: Origin, message: String) -> Error {
         Error(Box::new(Inner {
             function,
             major: sys::GSS_S_UNAVAILABLE,
             minor: 0,
             mech: None,
-            major_messages: vec![format!(
-                "{function} is not available in the GSSAPI library this was built against ({} {})",
-                sys::IMPLEMENTATION,
-                sys::VERSION
-            )],
+            major_messages: vec![message],
             minor_messages: Vec::new(),
             token: None,
             verified: None,
             dead_end: false,
-            origin: Origin::MissingFunction,
+            origin,
         }))
     }
 
@@ -710,7 +728,7 @@ impl Error {
     pub fn major(&self) -> u32 {
         match self.0.origin {
             Origin::Library => self.0.major,
-            Origin::Input | Origin::MissingFunction => 0,
+            Origin::Input | Origin::MissingFunction | Origin::NoLibrary => 0,
         }
     }
 
@@ -793,6 +811,12 @@ impl Error {
         self.0.origin == Origin::MissingFunction
     }
 
+    /// Whether this is [`Origin::NoLibrary`]: a `dlopen` build found no GSSAPI library to load
+    /// (the message lists what was tried).
+    pub fn is_no_library(&self) -> bool {
+        self.0.origin == Origin::NoLibrary
+    }
+
     /// The messages of the major status, from `gss_display_status`.
     pub fn major_messages(&self) -> &[String] {
         &self.0.major_messages
@@ -840,7 +864,7 @@ impl fmt::Display for Error {
                     majors.join("; ")
                 );
             }
-            Origin::MissingFunction => return f.write_str(&majors.join("; ")),
+            Origin::MissingFunction | Origin::NoLibrary => return f.write_str(&majors.join("; ")),
             Origin::Library => {}
         }
         let minors: Vec<String> = self
@@ -934,7 +958,12 @@ pub(crate) fn check(
     minor: u32,
     mech: Option<&Oid>,
 ) -> Result<Supplementary> {
-    if cfg!(gss_impl = "heimdal") && !well_formed(major) {
+    // A `dlopen` build without a library: every call returns GSS_S_UNAVAILABLE, minor 0.
+    #[cfg(gss_runtime)]
+    if major == sys::GSS_S_UNAVAILABLE && minor == 0 && sys::dlopen::library().is_err() {
+        return Err(Error::missing_function(function));
+    }
+    if crate::sys::is_heimdal() && !well_formed(major) {
         return Err(misplaced_code(function, major, minor, mech));
     }
     if sys::GSS_ERROR(major) {

@@ -27,7 +27,7 @@ pub(crate) fn unverified_on_heimdal(
     function: &'static str,
     supplementary: Supplementary,
 ) -> Result<()> {
-    if cfg!(gss_impl = "heimdal") && supplementary.has_sequence_problem() {
+    if crate::sys::is_heimdal() && supplementary.has_sequence_problem() {
         return Err(
             Error::from_status(function, supplementary.bits(), 0).with_note(
                 "Heimdal did not verify this out-of-sequence token; its contents are not returned",

@@ -123,7 +123,7 @@ const NEGOEX: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x
 /// fails or reads freed memory, and releasing it aborts (`free(): invalid pointer`). MIT keeps
 /// such names as ordinary union names.
 pub(crate) fn unusable_name_mech(mech: &[u8]) -> bool {
-    cfg!(gss_impl = "heimdal") && (mech == crate::sys::oids::GSS_MECH_SPNEGO || mech == NEGOEX)
+    crate::sys::is_heimdal() && (mech == crate::sys::oids::GSS_MECH_SPNEGO || mech == NEGOEX)
 }
 
 /// Checks an exported name token (RFC 2743 section 3.2) exactly before the library parses it:
@@ -236,7 +236,7 @@ pub fn import_name(name: &[u8], name_type: Option<&Oid>) -> Result<Name> {
     } else {
         Made::ImportedText
     };
-    if cfg!(gss_impl = "heimdal") && !exported {
+    if crate::sys::is_heimdal() && !exported {
         complete_for_every_mech(&out, name_type);
     }
     Ok(out)
@@ -281,6 +281,10 @@ fn has_nul(bytes: &[u8]) -> bool {
 fn complete_for_every_mech(name: &Name, name_type: Option<&Oid>) {
     #[cfg(gss_has = "localname")]
     {
+        #[cfg(gss_runtime)]
+        if !crate::sys::dlopen::resolved::gss_localname() {
+            return;
+        }
         use crate::oid::mech_type;
         use std::sync::OnceLock;
         static MECHS: OnceLock<Vec<Oid>> = OnceLock::new();
@@ -388,7 +392,7 @@ pub fn export_name(name: &Name) -> Result<Buffer> {
 /// name's), which gives a plain Kerberos mechanism name with the same display and export. When
 /// the export fails the name is returned as it came.
 pub(crate) fn from_context(name: Name) -> Name {
-    if cfg!(gss_impl = "heimdal")
+    if crate::sys::is_heimdal()
         && let Ok(exported) = export_name(&name)
         && let Ok(plain) = import_name(&exported, Some(&name_type::EXPORT))
     {
@@ -400,7 +404,7 @@ pub(crate) fn from_context(name: Name) -> Name {
 /// Heimdal: refuses to export a name imported from text (see [`export_name`]) with the status
 /// MIT returns for it.
 pub(crate) fn refuse_text_name_on_heimdal(function: &'static str, name: &Name) -> Result<()> {
-    if cfg!(gss_impl = "heimdal") && name.origin == Made::ImportedText {
+    if crate::sys::is_heimdal() && name.origin == Made::ImportedText {
         return Err(Error::rejected(
             function,
             sys::GSS_S_NAME_NOT_MN,
@@ -418,7 +422,7 @@ pub(crate) fn refuse_text_name_on_heimdal(function: &'static str, name: &Name) -
 /// `gss_import_name` with the export name type), which gives an equal mechanism name.
 #[doc(alias = "gss_duplicate_name")]
 pub fn duplicate_name(name: &Name) -> Result<Name> {
-    if cfg!(gss_impl = "heimdal")
+    if crate::sys::is_heimdal()
         && name.origin == Made::Library
         && let Ok(exported) = export_name(name)
     {

@@ -42,7 +42,8 @@
 //! `tests/abi.rs` compares every function prototype and typedef with the headers of the library
 //! the crate was built for.
 
-#![no_std]
+#![cfg_attr(not(feature = "dlopen"), no_std)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![allow(non_camel_case_types, non_upper_case_globals, non_snake_case)]
 
 mod extensions;
@@ -53,8 +54,11 @@ pub use constants::*;
 
 pub mod oids;
 
+// With `dlopen` the functions declared here are shadowed by the run-time wrappers and never
+// called, so never linked.
 #[cfg(not(feature = "bindgen"))]
 #[allow(missing_docs, clippy::all)]
+#[cfg_attr(feature = "dlopen", allow(dead_code))]
 mod generated {
     /// Types and functions of `gssapi/gssapi.h` (RFC 2744).
     pub mod gssapi {
@@ -75,6 +79,7 @@ mod generated {
 
 #[cfg(feature = "bindgen")]
 #[allow(missing_docs, clippy::all)]
+#[cfg_attr(feature = "dlopen", allow(dead_code))]
 mod generated {
     pub mod gssapi {
         include!(concat!(env!("OUT_DIR"), "/gssapi.rs"));
@@ -98,17 +103,31 @@ mod generated {
 /// headers.
 #[allow(missing_docs, clippy::all)]
 mod per_impl {
-    #[cfg(not(gss_impl = "heimdal"))]
+    #[cfg(all(not(feature = "dlopen"), not(gss_impl = "heimdal")))]
     include!("per_impl/mit.rs");
-    #[cfg(gss_impl = "heimdal")]
+    #[cfg(all(not(feature = "dlopen"), gss_impl = "heimdal"))]
     include!("per_impl/heimdal.rs");
+    #[cfg(feature = "dlopen")]
+    include!("per_impl/runtime.rs");
 }
 pub use per_impl::*;
+
+#[cfg(feature = "dlopen")]
+pub mod dlopen;
+
+// With `dlopen`, every function above is declared but never called (so never linked): these
+// wrappers of the same names, defined here, shadow the glob re-exports and call the loaded
+// library instead.
+#[cfg(feature = "dlopen")]
+include!(concat!(env!("OUT_DIR"), "/dlopen_wrappers.rs"));
+#[cfg(feature = "dlopen")]
+pub use dlopen::gsskrb5_extract_authtime_from_sec_context;
 
 /// libkrb5's ccache calls (`krb5_cc_resolve`, `krb5_cc_destroy`, ...), linked with `krb5`:
 /// GSSAPI cannot destroy a credential cache.
 mod krb5_cc {
     #![allow(missing_docs)]
+    #![cfg_attr(feature = "dlopen", allow(dead_code))]
     use crate::krb5_types::*;
     include!("krb5_ccache.rs");
 }
@@ -165,20 +184,92 @@ pub use generated::ext::*;
 pub use generated::gssapi::*;
 pub use generated::krb5::*;
 
-/// The implementation this crate was built against: `"mit"` or `"heimdal"`.
+/// The implementation this crate was built against: `"mit"` or `"heimdal"`; `"runtime"` in a
+/// `dlopen` build and `"docs.rs"` in a documentation build, where [`implementation`] tells.
 pub const IMPLEMENTATION: &str = env!("GSSAPI_SYS_IMPL");
 
-/// The library version reported at build time (pkg-config or krb5-config), or `"unknown"`.
+/// The library version reported at build time (pkg-config or krb5-config), or `"unknown"`
+/// (always in a `dlopen` build: see [`library_version`]).
 pub const VERSION: &str = env!("GSSAPI_SYS_VERSION");
 
-/// How the library was found: `"env"`, `"pkg-config"` or `"krb5-config"`.
+/// How the library was found: `"env"`, `"pkg-config"` or `"krb5-config"`; `"dlopen"` when it is
+/// opened at run time, `"docs.rs"` in a documentation build.
 pub const FOUND_BY: &str = env!("GSSAPI_SYS_FOUND_BY");
 
-/// Comma-separated names of the [`EXTENSIONS`] whose symbols this library has.
+/// Comma-separated names of the [`EXTENSIONS`] whose symbols this library has, as detected at
+/// build time (empty in a `dlopen` build, which knows only at run time: see [`has_extension`]).
 pub const AVAILABLE_EXTENSIONS_CSV: &str = env!("GSSAPI_SYS_EXTENSIONS");
 
-/// Names of the [`EXTENSIONS`] whose symbols this library has, as detected at build time.
+/// Names of the [`EXTENSIONS`] whose symbols this library has, as detected at build time (empty
+/// in a `dlopen` build: see [`has_extension`] and [`available_extensions`]).
 pub const AVAILABLE_EXTENSIONS: &[&str] = &available_list();
+
+/// A GSSAPI implementation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Implementation {
+    /// MIT krb5 (`libgssapi_krb5`).
+    Mit,
+    /// Heimdal (`libgssapi`, and Apple's GSS framework).
+    Heimdal,
+}
+
+impl Implementation {
+    /// `"mit"` or `"heimdal"`, as in [`IMPLEMENTATION`] and `cfg(gss_impl)`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Implementation::Mit => "mit",
+            Implementation::Heimdal => "heimdal",
+        }
+    }
+}
+
+impl core::fmt::Display for Implementation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The implementation in use: the one linked, or in a `dlopen` build the one loaded (opening
+/// it on the first call; `None` when no library can be loaded, see [`dlopen::library`]).
+///
+/// ```
+/// let imp = gssapi_sys::implementation();
+/// println!("{imp:?} {}", gssapi_sys::library_version());
+/// ```
+#[inline]
+pub fn implementation() -> Option<Implementation> {
+    #[cfg(feature = "dlopen")]
+    {
+        dlopen::library().ok().map(|l| l.implementation())
+    }
+    #[cfg(not(feature = "dlopen"))]
+    {
+        Some(if cfg!(gss_impl = "heimdal") {
+            Implementation::Heimdal
+        } else {
+            Implementation::Mit
+        })
+    }
+}
+
+/// Whether the library in use is Heimdal (the question every workaround asks).
+#[inline]
+pub fn is_heimdal() -> bool {
+    implementation() == Some(Implementation::Heimdal)
+}
+
+/// The version of the library in use (`"1.20.1"`, `"7.8.0"`), or `"unknown"`.
+pub fn library_version() -> &'static str {
+    #[cfg(feature = "dlopen")]
+    {
+        dlopen::library().map_or("unknown", |l| l.version())
+    }
+    #[cfg(not(feature = "dlopen"))]
+    {
+        VERSION
+    }
+}
 
 const fn count_available() -> usize {
     let bytes = AVAILABLE_EXTENSIONS_CSV.as_bytes();
@@ -199,6 +290,9 @@ const fn count_available() -> usize {
 const fn available_list() -> [&'static str; count_available()] {
     let mut out = [""; count_available()];
     let bytes = AVAILABLE_EXTENSIONS_CSV.as_bytes();
+    if bytes.is_empty() {
+        return out;
+    }
     let mut start = 0;
     let mut i = 0;
     let mut k = 0;
@@ -218,7 +312,26 @@ const fn available_list() -> [&'static str; count_available()] {
     out
 }
 
-/// Whether this build's library has the extension `name` (one of [`EXTENSIONS`]).
+/// Whether the library in use has the extension `name` (one of [`EXTENSIONS`]): detected at
+/// build time, or in a `dlopen` build by looking its symbols up in the loaded library.
 pub fn has_extension(name: &str) -> bool {
-    AVAILABLE_EXTENSIONS.contains(&name)
+    #[cfg(feature = "dlopen")]
+    {
+        match (
+            EXTENSIONS.iter().find(|e| e.name == name),
+            dlopen::library(),
+        ) {
+            (Some(ext), Ok(lib)) => ext.symbols.iter().all(|s| lib.has_symbol(s)),
+            _ => false,
+        }
+    }
+    #[cfg(not(feature = "dlopen"))]
+    {
+        AVAILABLE_EXTENSIONS.contains(&name)
+    }
+}
+
+/// The [`EXTENSIONS`] the library in use has (see [`has_extension`]).
+pub fn available_extensions() -> impl Iterator<Item = &'static Extension> {
+    EXTENSIONS.iter().filter(|e| has_extension(e.name))
 }

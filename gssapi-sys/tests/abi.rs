@@ -4,6 +4,10 @@
 //! A small C program is generated, compiled and linked against the same library the crate was
 //! built with, and its output compared with the Rust values. It runs for MIT and for Heimdal.
 
+// A `dlopen` build has no headers to compare with (it is built where none can be found); the
+// declarations its wrappers are generated from are the ones checked here in the linked builds.
+#![cfg(not(feature = "dlopen"))]
+
 use gssapi_sys::*;
 use std::collections::BTreeMap;
 use std::mem::{offset_of, size_of};

@@ -440,8 +440,8 @@ fn main() {
     }
     println!(
         "{} {}, {} round(s) of {:?} per tier and workload{}",
-        sys::IMPLEMENTATION,
-        sys::VERSION,
+        sys::implementation().map_or("none", |i| i.as_str()),
+        sys::library_version(),
         cfg.rounds,
         cfg.min_time,
         if quick { " (quick)" } else { "" }

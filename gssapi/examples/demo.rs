@@ -47,8 +47,8 @@ fn main() -> Res<()> {
     let mechs: Vec<String> = Mechanism::all()?.iter().map(|m| m.to_string()).collect();
     println!(
         "  library: {} {}, mechanisms: {}",
-        gssapi::raw::sys::IMPLEMENTATION,
-        gssapi::raw::sys::VERSION,
+        gssapi::raw::sys::implementation().map_or("none", |i| i.as_str()),
+        gssapi::raw::sys::library_version(),
         mechs.join(", ")
     );
 

@@ -203,7 +203,7 @@ struct Step {
 /// Heimdal's acceptor returns a SPNEGO-layer name that its other calls (canonicalize, export)
 /// refuse; gssapi-raw's `duplicate_name` turns it into the Kerberos mechanism name.
 fn usable_name(name: raw::Name) -> raw::Name {
-    if raw::sys::IMPLEMENTATION == "heimdal" {
+    if raw::sys::is_heimdal() {
         raw::name::duplicate_name(&name).unwrap_or(name)
     } else {
         name

@@ -19,6 +19,7 @@ use crate::cred::Cred;
 pub fn export_cred(cred: &Cred) -> Result<Buffer> {
     #[cfg(gss_has = "cred_imp_exp")]
     {
+        resolved!(gss_export_cred);
         let mut token = Buffer::new();
         crate::call("gss_export_cred", |minor| {
             // SAFETY: valid handle; the output is owned by `token`.
@@ -41,6 +42,7 @@ pub fn export_cred(cred: &Cred) -> Result<Buffer> {
 pub fn import_cred(token: &[u8]) -> Result<Cred> {
     #[cfg(gss_has = "cred_imp_exp")]
     {
+        resolved!(gss_import_cred);
         let mut input = crate::buffer::input(token);
         let mut cred = Cred::null();
         crate::call("gss_import_cred", |minor| {

@@ -193,6 +193,7 @@ pub fn acquire_cred_from(
 ) -> Result<AcquireCred> {
     #[cfg(gss_has = "cred_store")]
     {
+        resolved!(gss_acquire_cred_from);
         use crate::name::opt_name;
         use crate::types::lifetime_in;
         use crate::{call, sys};
@@ -238,6 +239,7 @@ pub fn add_cred_from(
 ) -> Result<AddCred> {
     #[cfg(gss_has = "cred_store")]
     {
+        resolved!(gss_add_cred_from);
         use crate::cred::opt_cred;
         use crate::name::opt_name;
         use crate::types::lifetime_in;
@@ -293,6 +295,7 @@ pub fn store_cred_into(
 ) -> Result<StoreCred> {
     #[cfg(gss_has = "cred_store")]
     {
+        resolved!(gss_store_cred_into);
         use crate::oid::opt_ptr;
         use crate::{call, sys};
         with_store("gss_store_cred_into", store, |kv| {

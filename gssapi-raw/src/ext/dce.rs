@@ -431,7 +431,7 @@ impl<'a> Iov<'a> {
     /// buffer for a sealed RFC 4121 token whose extra count (EC) is not zero: a heap overflow
     /// the peer controls. Such tokens are refused before the call there.
     fn heimdal_unsafe_token(&self) -> bool {
-        if !cfg!(gss_impl = "heimdal") || self.position(IovBufferType::Trailer).is_none() {
+        if !crate::sys::is_heimdal() || self.position(IovBufferType::Trailer).is_none() {
             return false;
         }
         let Some(h) = self.position(IovBufferType::Header) else {
@@ -551,6 +551,7 @@ pub fn wrap_iov(
     iov.prepare("gss_wrap_iov", WRAP_WRITES, true)?;
     #[cfg(gss_has = "dce")]
     {
+        resolved!(gss_wrap_iov);
         let result = wrap_call(
             "gss_wrap_iov",
             sys::gss_wrap_iov,
@@ -645,6 +646,7 @@ pub fn unwrap_iov_any_order(context: &mut SecContext, iov: &mut Iov<'_>) -> Resu
     }
     #[cfg(gss_has = "dce")]
     {
+        resolved!(gss_unwrap_iov);
         let (mut conf_state, mut qop) = (0, 0);
         let count = iov.count();
         let result = crate::call("gss_unwrap_iov", |minor| {
@@ -740,6 +742,7 @@ fn size_iov(
     sizing.prepare("gss_wrap_iov_length", &[], true)?;
     #[cfg(gss_has = "dce")]
     {
+        resolved!(gss_wrap_iov_length);
         wrap_call(
             "gss_wrap_iov_length",
             sys::gss_wrap_iov_length,
@@ -765,6 +768,7 @@ pub fn wrap_aead(
     require("gss_wrap_aead", context)?;
     #[cfg(gss_has = "dce_aead")]
     {
+        resolved!(gss_wrap_aead);
         let mut payload = input(message);
         let mut assoc = associated.map(input);
         let mut out = Buffer::new();
@@ -827,6 +831,7 @@ pub fn unwrap_aead_any_order(
     require("gss_unwrap_aead", context)?;
     #[cfg(gss_has = "dce_aead")]
     {
+        resolved!(gss_unwrap_aead);
         let mut token = input(message);
         let mut assoc = associated.map(input);
         let mut out = Buffer::new();

@@ -40,6 +40,7 @@ pub fn inquire_sec_context_by_oid(context: &SecContext, oid: &Oid) -> Result<Buf
     crate::context::require("gss_inquire_sec_context_by_oid", context)?;
     #[cfg(gss_has = "ggf")]
     {
+        resolved!(gss_inquire_sec_context_by_oid);
         let mut set = BufferSet::new();
         crate::call("gss_inquire_sec_context_by_oid", |minor| {
             // SAFETY: valid (non-empty) handle and OID; the output is owned by `set`.
@@ -63,6 +64,7 @@ pub fn inquire_sec_context_by_oid(context: &SecContext, oid: &Oid) -> Result<Buf
 pub fn inquire_cred_by_oid(cred: &Cred, oid: &Oid) -> Result<BufferSet> {
     #[cfg(gss_has = "ggf")]
     {
+        resolved!(gss_inquire_cred_by_oid);
         let mut set = BufferSet::new();
         crate::call("gss_inquire_cred_by_oid", |minor| {
             // SAFETY: valid handle and OID; the output is owned by `set`.
@@ -131,6 +133,7 @@ pub unsafe fn set_sec_context_option_unchecked(
     crate::context::require("gss_set_sec_context_option", context)?;
     #[cfg(gss_has = "ggf")]
     {
+        resolved!(gss_set_sec_context_option);
         let mut input = crate::buffer::input(value);
         crate::call("gss_set_sec_context_option", |minor| {
             // SAFETY: the handle is ours (exclusively borrowed) and may be updated by the call;
@@ -172,6 +175,7 @@ pub fn set_cred_option(cred: &mut Cred, oid: &Oid, value: &[u8]) -> Result<()> {
 pub unsafe fn set_cred_option_unchecked(cred: &mut Cred, oid: &Oid, value: &[u8]) -> Result<()> {
     #[cfg(gss_has = "set_cred_opt")]
     {
+        resolved!(gss_set_cred_option);
         let mut input = crate::buffer::input(value);
         crate::call("gss_set_cred_option", |minor| {
             // SAFETY: the handle is ours (exclusively borrowed) and may be updated by the call;

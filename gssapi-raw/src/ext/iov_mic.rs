@@ -33,6 +33,7 @@ pub fn get_mic_iov(context: &mut SecContext, iov: &mut Iov<'_>, qop: Option<u32>
     prepare(iov, "gss_get_mic_iov", true)?;
     #[cfg(gss_has = "iov_mic")]
     {
+        resolved!(gss_get_mic_iov);
         let result = mic_call(
             "gss_get_mic_iov",
             crate::sys::gss_get_mic_iov,
@@ -62,6 +63,7 @@ pub fn get_mic_iov_length(
     prepare(&mut sizing, "gss_get_mic_iov_length", false)?;
     #[cfg(gss_has = "iov_mic")]
     {
+        resolved!(gss_get_mic_iov_length);
         mic_call(
             "gss_get_mic_iov_length",
             crate::sys::gss_get_mic_iov_length,
@@ -94,6 +96,7 @@ pub fn verify_mic_iov_any_order(context: &mut SecContext, iov: &mut Iov<'_>) -> 
     prepare(iov, "gss_verify_mic_iov", false)?;
     #[cfg(gss_has = "iov_mic")]
     {
+        resolved!(gss_verify_mic_iov);
         let mut qop = 0;
         let count = iov.count();
         let result = crate::call("gss_verify_mic_iov", |minor| {

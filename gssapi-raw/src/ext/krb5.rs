@@ -19,8 +19,10 @@ use crate::cred::Cred;
 use crate::error::Error;
 use zeroize::Zeroizing;
 
-// Ticket flags as each library encodes them in `krb5_flags`: MIT keeps the KDC's bit string
-// (bit 0 is the most significant), Heimdal numbers the bits from the least significant.
+// Ticket flags in MIT's encoding, the `TKT_FLG_*` values of MIT's krb5.h (the KDC's bit
+// string: bit 0 is the most significant). Heimdal numbers the bits from the least significant;
+// `krb5_get_tkt_flags` converts its flags, so these constants hold for every library (and stay
+// constants when the library is chosen at run time).
 
 /// Ticket flag: the ticket is forwardable.
 pub const TKT_FLG_FORWARDABLE: u32 = ticket_flag(1);
@@ -31,13 +33,10 @@ pub const TKT_FLG_PRE_AUTH: u32 = ticket_flag(10);
 /// Ticket flag: the KDC considers the service trusted for delegation.
 pub const TKT_FLG_OK_AS_DELEGATE: u32 = ticket_flag(13);
 
-/// The `krb5_flags` bit of RFC 4120 ticket flag number `n`, in this library's encoding.
+/// The bit of RFC 4120 ticket flag number `n` in the flags [`krb5_get_tkt_flags`] returns
+/// (MIT's encoding, on every library).
 pub const fn ticket_flag(n: u32) -> u32 {
-    if cfg!(gss_impl = "heimdal") {
-        1 << n
-    } else {
-        1 << (31 - n)
-    }
+    1 << (31 - n)
 }
 
 /// Sets the ccache the krb5 mechanism uses by default **on the calling thread**, returning the
@@ -60,7 +59,7 @@ pub fn krb5_ccache_name(name: Option<&str>) -> Result<Option<String>> {
     let name = name.map(std::ffi::CString::new).transpose().map_err(|_| {
         Error::invalid_input("gss_krb5_ccache_name", "the name contains a NUL byte")
     })?;
-    if cfg!(gss_impl = "heimdal") && name.is_none() {
+    if crate::sys::is_heimdal() && name.is_none() {
         return Err(Error::invalid_input(
             "gss_krb5_ccache_name",
             "Heimdal cannot restore the default ccache name",
@@ -68,6 +67,7 @@ pub fn krb5_ccache_name(name: Option<&str>) -> Result<Option<String>> {
     }
     #[cfg(gss_has = "krb5")]
     {
+        resolved!(gss_krb5_ccache_name);
         let mut old: *const core::ffi::c_char = std::ptr::null();
         crate::call("gss_krb5_ccache_name", |minor| {
             // SAFETY: the name is NUL-terminated (or null) and only read; `old` receives a
@@ -179,6 +179,7 @@ pub fn krb5_export_lucid_sec_context(
     }
     #[cfg(gss_has = "krb5")]
     {
+        resolved!(gss_krb5_export_lucid_sec_context);
         let mut raw: *mut core::ffi::c_void = std::ptr::null_mut();
         crate::call("gss_krb5_export_lucid_sec_context", |minor| {
             // SAFETY: the handle is ours (exclusively borrowed); the output pointer receives a
@@ -240,15 +241,14 @@ pub fn krb5_extract_authtime_from_sec_context(context: &SecContext) -> Result<i6
     crate::context::require("gsskrb5_extract_authtime_from_sec_context", context)?;
     #[cfg(gss_has = "krb5")]
     {
-        // The width the linked library writes: gssapi-sys declares the function per
-        // implementation (krb5_timestamp on MIT, time_t on Heimdal).
-        #[cfg(not(gss_impl = "heimdal"))]
+        resolved!(gsskrb5_extract_authtime_from_sec_context);
+        // The width the library writes: gssapi-sys declares the function per implementation
+        // (a 32-bit krb5_timestamp on MIT, time_t on Heimdal; time_t at run time, where it
+        // widens MIT's).
         let mut authtime: gssapi_sys::krb5_timestamp = 0;
-        #[cfg(gss_impl = "heimdal")]
-        let mut authtime: gssapi_sys::time_t = 0;
         crate::call("gsskrb5_extract_authtime_from_sec_context", |minor| {
             // SAFETY: valid (non-empty) handle; the out-pointer is a valid local of the type
-            // this library's prototype names (4 bytes on MIT, 8 on Heimdal).
+            // this library's prototype names (4 bytes on MIT, 8 on Heimdal and at run time).
             unsafe {
                 crate::sys::gsskrb5_extract_authtime_from_sec_context(
                     minor,
@@ -258,7 +258,7 @@ pub fn krb5_extract_authtime_from_sec_context(context: &SecContext) -> Result<i6
             }
         })?;
         // MIT's 32-bit timestamps are unsigned since 1.16.
-        #[cfg(not(gss_impl = "heimdal"))]
+        #[cfg(not(any(gss_impl = "heimdal", gss_runtime)))]
         let authtime = i64::from(authtime as u32);
         Ok(authtime)
     }
@@ -275,6 +275,7 @@ pub fn krb5_extract_authz_data_from_sec_context(
     crate::context::require("gsskrb5_extract_authz_data_from_sec_context", context)?;
     #[cfg(gss_has = "krb5")]
     {
+        resolved!(gsskrb5_extract_authz_data_from_sec_context);
         let mut out = Buffer::new();
         crate::call("gsskrb5_extract_authz_data_from_sec_context", |minor| {
             // SAFETY: valid (non-empty) handle; the output is owned by `out`.
@@ -312,6 +313,7 @@ pub unsafe fn krb5_import_cred(
 ) -> Result<Cred> {
     #[cfg(gss_has = "krb5")]
     {
+        resolved!(gss_krb5_import_cred);
         let mut cred = Cred::null();
         crate::call("gss_krb5_import_cred", |minor| {
             // SAFETY: the caller guarantees the handles; the output is owned by `cred`.
@@ -332,12 +334,14 @@ pub unsafe fn krb5_import_cred(
 }
 
 /// The flags of the ticket the context was established with (acceptor side), e.g.
-/// [`TKT_FLG_FORWARDABLE`].
+/// [`TKT_FLG_FORWARDABLE`], in MIT's encoding on every library: Heimdal's (flag `n` at bit
+/// `n`) are bit-reversed into it, so the same constants test them.
 #[doc(alias = "gss_krb5_get_tkt_flags")]
 pub fn krb5_get_tkt_flags(context: &SecContext) -> Result<u32> {
     crate::context::require("gss_krb5_get_tkt_flags", context)?;
     #[cfg(gss_has = "krb5")]
     {
+        resolved!(gss_krb5_get_tkt_flags);
         // krb5_flags (signed) on MIT, OM_uint32 on Heimdal: the same 32 bits either way.
         #[cfg(not(gss_impl = "heimdal"))]
         let mut flags: gssapi_sys::krb5_flags = 0;
@@ -350,7 +354,11 @@ pub fn krb5_get_tkt_flags(context: &SecContext) -> Result<u32> {
         })?;
         #[cfg(not(gss_impl = "heimdal"))]
         let flags = flags as u32;
-        Ok(flags)
+        Ok(if crate::sys::is_heimdal() {
+            flags.reverse_bits()
+        } else {
+            flags
+        })
     }
     #[cfg(not(gss_has = "krb5"))]
     unavailable!("gss_krb5_get_tkt_flags", context)
@@ -368,6 +376,7 @@ pub fn krb5_set_allowable_enctypes(cred: &mut Cred, enctypes: &[i32]) -> Result<
     })?;
     #[cfg(gss_has = "krb5")]
     {
+        resolved!(gss_krb5_set_allowable_enctypes);
         let mut list = enctypes.to_vec();
         crate::call("gss_krb5_set_allowable_enctypes", |minor| {
             // SAFETY: valid handle (exclusively borrowed: the call changes it); the list is
@@ -544,6 +553,7 @@ pub fn krb5_import_cred_by_name(ccache: Option<&str>, keytab: Option<&str>) -> R
     let keytab = keytab.map(cstring).transpose()?;
     #[cfg(gss_has = "krb5")]
     {
+        resolved!(gss_krb5_import_cred);
         let kctx = Krb5Context::new("krb5_init_context")?;
         let cc = ccache
             .as_deref()
@@ -590,6 +600,7 @@ pub fn krb5_register_acceptor_identity(keytab: &str) -> Result<()> {
     })?;
     #[cfg(gss_has = "krb5")]
     {
+        resolved!(krb5_gss_register_acceptor_identity);
         // SAFETY: a NUL-terminated string alive for the call; both libraries copy it.
         let major = unsafe { crate::sys::krb5_gss_register_acceptor_identity(name.as_ptr()) };
         crate::error::check(FUNCTION, major, 0, None).map(drop)
@@ -612,6 +623,7 @@ pub fn krb5_copy_ccache(cred: &Cred, ccache: &str) -> Result<()> {
     })?;
     #[cfg(gss_has = "krb5")]
     {
+        resolved!(gss_krb5_copy_ccache);
         let kctx = Krb5Context::new("krb5_init_context")?;
         let cc = kctx.resolve_ccache(&name, "krb5_cc_resolve")?;
         crate::call(FUNCTION, |minor| {

@@ -22,6 +22,7 @@ use crate::oid::Oid;
 pub fn localname(name: &Name, mech: Option<&Oid>) -> Result<Buffer> {
     #[cfg(gss_has = "localname")]
     {
+        resolved!(gss_localname);
         let mut out = Buffer::new();
         crate::call("gss_localname", |minor| {
             // SAFETY: valid handle and OID (or null); the output is owned by `out`.
@@ -47,6 +48,7 @@ pub fn userok(name: &Name, user: &str) -> Result<bool> {
         .map_err(|_| Error::invalid_input("gss_userok", "the user name contains a NUL byte"))?;
     #[cfg(gss_has = "localname")]
     {
+        resolved!(gss_userok);
         // SAFETY: valid handle and a NUL-terminated string, both only read.
         Ok(unsafe { crate::sys::gss_userok(name.as_raw(), user.as_ptr()) } != 0)
     }
@@ -60,6 +62,7 @@ pub fn userok(name: &Name, user: &str) -> Result<bool> {
 pub fn authorize_localname(name: &Name, user: &Name) -> Result<bool> {
     #[cfg(gss_has = "authorize_localname")]
     {
+        resolved!(gss_authorize_localname);
         let mut minor = 0;
         // SAFETY: valid handles, only read.
         let major = unsafe {

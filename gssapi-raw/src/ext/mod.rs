@@ -23,6 +23,19 @@ macro_rules! unavailable {
     }};
 }
 
+/// The first statement of a call into an extension: in a `dlopen` build (`cfg(gss_runtime)`),
+/// when the loaded library lacks `$function`, the enclosing function returns the same typed
+/// Unavailable error a linked build without the extension gives. A linked build has every
+/// function its `cfg(gss_has)` compiles in, so this is nothing there.
+macro_rules! resolved {
+    ($function:ident) => {
+        #[cfg(gss_runtime)]
+        if !gssapi_sys::dlopen::resolved::$function() {
+            return Err($crate::Error::missing_function(stringify!($function)));
+        }
+    };
+}
+
 pub mod cred_imp_exp;
 pub mod cred_store;
 pub mod dce;
@@ -41,16 +54,14 @@ pub mod s4u;
 
 pub use gssapi_sys::Extension;
 
-/// The extensions this build's library has, as detected at build time (python-gssapi users
-/// check `hasattr(gssapi.raw, ...)`; this is the list at once).
+/// The extensions the library in use has (python-gssapi users check `hasattr(gssapi.raw,
+/// ...)`; this is the list at once): detected at build time, or in a `dlopen` build in the
+/// library loaded at run time.
 pub fn supported_extensions() -> Vec<&'static Extension> {
-    gssapi_sys::EXTENSIONS
-        .iter()
-        .filter(|e| gssapi_sys::has_extension(e.name))
-        .collect()
+    gssapi_sys::available_extensions().collect()
 }
 
-/// Whether this build's library has the named extension (a name from `gssapi_sys::EXTENSIONS`,
+/// Whether the library in use has the named extension (a name from `gssapi_sys::EXTENSIONS`,
 /// e.g. `"cred_store"`).
 pub fn is_supported(name: &str) -> bool {
     gssapi_sys::has_extension(name)

@@ -37,6 +37,7 @@ pub fn acquire_cred_with_password(
     crate::buffer::no_interior_nul("gss_acquire_cred_with_password", "a password", password)?;
     #[cfg(gss_has = "password")]
     {
+        resolved!(gss_acquire_cred_with_password);
         use crate::types::lifetime_in;
         let secret = wiped_copy(password);
         let mut pw = crate::buffer::input(&secret);
@@ -90,6 +91,7 @@ pub fn add_cred_with_password(
     crate::buffer::no_interior_nul("gss_add_cred_with_password", "a password", password)?;
     #[cfg(gss_has = "password_add")]
     {
+        resolved!(gss_add_cred_with_password);
         use crate::cred::opt_cred;
         use crate::types::lifetime_in;
         let secret = wiped_copy(password);

@@ -17,6 +17,7 @@ use crate::oid::OidSet;
 pub fn set_neg_mechs(cred: &mut Cred, mechs: &OidSet) -> Result<()> {
     #[cfg(gss_has = "rfc4178")]
     {
+        resolved!(gss_set_neg_mechs);
         crate::call("gss_set_neg_mechs", |minor| {
             // SAFETY: valid credential (exclusively borrowed: the call changes it) and set.
             unsafe { crate::sys::gss_set_neg_mechs(minor, cred.as_raw(), mechs.as_ptr()) }

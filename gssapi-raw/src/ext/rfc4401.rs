@@ -33,6 +33,7 @@ pub fn pseudo_random(
     crate::context::require("gss_pseudo_random", context)?;
     #[cfg(gss_has = "rfc4401")]
     {
+        resolved!(gss_pseudo_random);
         let len = isize::try_from(desired_len).map_err(|_| {
             crate::Error::invalid_input("gss_pseudo_random", "desired output length too large")
         })?;

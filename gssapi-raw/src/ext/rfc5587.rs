@@ -87,6 +87,7 @@ pub fn indicate_mechs_by_attrs(
 ) -> Result<OidSet> {
     #[cfg(gss_has = "rfc5587")]
     {
+        resolved!(gss_indicate_mechs_by_attrs);
         let ptr = |s: Option<&OidSet>| s.map_or(std::ptr::null(), |s| s.as_ptr().cast_const());
         let mut mechs = OidSet::null();
         crate::call("gss_indicate_mechs_by_attrs", |minor| {
@@ -112,6 +113,7 @@ pub fn indicate_mechs_by_attrs(
 pub fn inquire_attrs_for_mech(mech: &Oid) -> Result<InquireAttrsForMech> {
     #[cfg(gss_has = "rfc5587")]
     {
+        resolved!(gss_inquire_attrs_for_mech);
         let (mut attrs, mut known) = (OidSet::null(), OidSet::null());
         crate::call("gss_inquire_attrs_for_mech", |minor| {
             // SAFETY: valid OID; outputs owned by their wrappers.
@@ -138,6 +140,7 @@ pub fn inquire_attrs_for_mech(mech: &Oid) -> Result<InquireAttrsForMech> {
 pub fn display_mech_attr(attr: &Oid) -> Result<DisplayMechAttr> {
     #[cfg(gss_has = "rfc5587")]
     {
+        resolved!(gss_display_mech_attr);
         let (mut name, mut short, mut long) = (Buffer::new(), Buffer::new(), Buffer::new());
         crate::call("gss_display_mech_attr", |minor| {
             // SAFETY: valid OID; outputs owned by their wrappers.

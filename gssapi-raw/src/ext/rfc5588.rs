@@ -53,6 +53,7 @@ pub fn store_cred(
 ) -> Result<StoreCred> {
     #[cfg(gss_has = "rfc5588")]
     {
+        resolved!(gss_store_cred);
         use crate::{call, oid::opt_ptr, sys};
         let mut mechs = OidSet::null();
         let mut stored_usage = 0;

@@ -29,6 +29,7 @@ pub struct InquireSaslNameForMech {
 pub fn inquire_saslname_for_mech(mech: &Oid) -> Result<InquireSaslNameForMech> {
     #[cfg(gss_has = "rfc5801")]
     {
+        resolved!(gss_inquire_saslname_for_mech);
         let (mut sasl, mut name, mut desc) = (Buffer::new(), Buffer::new(), Buffer::new());
         crate::call("gss_inquire_saslname_for_mech", |minor| {
             // SAFETY: valid OID (only read); outputs owned by their wrappers.
@@ -58,6 +59,7 @@ pub fn inquire_mech_for_saslname(sasl_name: &[u8]) -> Result<Oid> {
     crate::buffer::no_interior_nul("gss_inquire_mech_for_saslname", "a SASL name", sasl_name)?;
     #[cfg(gss_has = "rfc5801")]
     {
+        resolved!(gss_inquire_mech_for_saslname);
         let mut input = crate::buffer::input(sasl_name);
         let mut mech: crate::sys::gss_OID = std::ptr::null_mut();
         crate::call("gss_inquire_mech_for_saslname", |minor| {

@@ -68,6 +68,7 @@ fn attr_desc(owned: &[u8]) -> gssapi_sys::gss_buffer_desc {
 pub fn display_name_ext(name: &Name, name_type: &Oid) -> Result<Buffer> {
     #[cfg(gss_has = "rfc6680")]
     {
+        resolved!(gss_display_name_ext);
         let mut out = Buffer::new();
         crate::call("gss_display_name_ext", |minor| {
             // SAFETY: valid handle and OID; the output is owned by `out`.
@@ -91,6 +92,7 @@ pub fn display_name_ext(name: &Name, name_type: &Oid) -> Result<Buffer> {
 pub fn inquire_name(name: &Name) -> Result<InquireName> {
     #[cfg(gss_has = "rfc6680")]
     {
+        resolved!(gss_inquire_name);
         let mut is_mn = 0;
         let mut mech: crate::sys::gss_OID = std::ptr::null_mut();
         let mut attrs = BufferSet::new();
@@ -110,7 +112,9 @@ pub fn inquire_name(name: &Name) -> Result<InquireName> {
         // SAFETY: null or a valid OID, copied at once.
         let mech_copy = unsafe { Oid::from_ffi(mech) };
         // MIT hands out a copy of the mechanism OID that the caller owns (Heimdal a static).
-        if cfg!(gss_impl = "mit") && !mech.is_null() {
+        if (crate::sys::implementation() == Some(crate::sys::Implementation::Mit))
+            && !mech.is_null()
+        {
             let mut minor = 0;
             // SAFETY: MIT allocated this OID for us; it is released once and not used after.
             unsafe { crate::sys::gss_release_oid(&mut minor, &mut mech) };
@@ -131,6 +135,7 @@ pub fn get_name_attribute(name: &Name, attr: &[u8]) -> Result<GetNameAttribute> 
     crate::buffer::no_interior_nul("gss_get_name_attribute", "an attribute name", attr)?;
     #[cfg(gss_has = "rfc6680")]
     {
+        resolved!(gss_get_name_attribute);
         let attr = attr_name(attr);
         let mut attr_buf = attr_desc(&attr);
         let mut result = GetNameAttribute {
@@ -186,6 +191,7 @@ pub fn set_name_attribute(
     crate::buffer::no_interior_nul("gss_set_name_attribute", "an attribute name", attr)?;
     #[cfg(gss_has = "rfc6680")]
     {
+        resolved!(gss_set_name_attribute);
         let attr = attr_name(attr);
         let mut attr_buf = attr_desc(&attr);
         for value in values {
@@ -216,6 +222,7 @@ pub fn delete_name_attribute(name: &mut Name, attr: &[u8]) -> Result<()> {
     crate::buffer::no_interior_nul("gss_delete_name_attribute", "an attribute name", attr)?;
     #[cfg(gss_has = "rfc6680")]
     {
+        resolved!(gss_delete_name_attribute);
         let attr = attr_name(attr);
         let mut attr_buf = attr_desc(&attr);
         crate::call("gss_delete_name_attribute", |minor| {
@@ -236,6 +243,7 @@ pub fn export_name_composite(name: &Name) -> Result<Buffer> {
     crate::name::refuse_text_name_on_heimdal("gss_export_name_composite", name)?;
     #[cfg(gss_has = "rfc6680")]
     {
+        resolved!(gss_export_name_composite);
         let mut out = Buffer::new();
         crate::call("gss_export_name_composite", |minor| {
             // SAFETY: valid handle; the output is owned by `out`.

@@ -31,6 +31,7 @@ pub fn acquire_cred_impersonate_name(
 ) -> Result<AcquireCred> {
     #[cfg(gss_has = "s4u")]
     {
+        resolved!(gss_acquire_cred_impersonate_name);
         use crate::types::lifetime_in;
         let mut creds = Cred::null();
         let mut actual = OidSet::null();
@@ -78,6 +79,7 @@ pub fn add_cred_impersonate_name(
 ) -> Result<AddCred> {
     #[cfg(gss_has = "s4u")]
     {
+        resolved!(gss_add_cred_impersonate_name);
         use crate::cred::opt_cred;
         use crate::types::lifetime_in;
         let mut creds = Cred::null();

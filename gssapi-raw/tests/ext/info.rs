@@ -5,9 +5,28 @@ use crate::{TestResult, check, establish, fail, flags, heimdal, host, realm};
 use gssapi_raw::ext::{self, localname, rfc5587, rfc5587::mech_attr, rfc5801, rfc6680};
 use gssapi_raw::{ErrorKind, OidSet, mech_type, name, name_type, sys};
 
+/// The extensions Debian 12's Heimdal (7.8) lacks, as its linked build's probes find.
+const HEIMDAL_LACKS: &[&str] = &["rfc4178", "cred_store", "iov_mic", "s4u"];
+
 pub(crate) fn supported_extensions_match_the_build() -> TestResult {
     let names: Vec<&str> = ext::supported_extensions().iter().map(|e| e.name).collect();
-    check!(names == sys::AVAILABLE_EXTENSIONS, "{names:?}");
+    if sys::FOUND_BY == "dlopen" {
+        // Known only at run time: what the link probes of a linked build find in Debian 12's
+        // libraries, looked up in the loaded one instead.
+        check!(sys::AVAILABLE_EXTENSIONS.is_empty());
+        let all: Vec<&str> = sys::EXTENSIONS.iter().map(|e| e.name).collect();
+        let expected: Vec<&str> = if heimdal() {
+            all.iter()
+                .copied()
+                .filter(|n| !HEIMDAL_LACKS.contains(n))
+                .collect()
+        } else {
+            all
+        };
+        check!(names == expected, "{names:?}");
+    } else {
+        check!(names == sys::AVAILABLE_EXTENSIONS, "{names:?}");
+    }
     for e in sys::EXTENSIONS {
         check!(
             ext::is_supported(e.name) == names.contains(&e.name),

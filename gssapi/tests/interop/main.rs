@@ -11,7 +11,7 @@ use gssapi::{ErrorKind, Flags, Mechanism, Name, SecurityContext};
 
 /// Whether the library under test is Heimdal.
 fn heimdal() -> bool {
-    gssapi::raw::sys::IMPLEMENTATION == "heimdal"
+    gssapi::raw::sys::is_heimdal()
 }
 use std::io::{Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
