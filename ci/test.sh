@@ -36,12 +36,12 @@ cargo test --workspace --features "$http_features" 2>&1 | tee -a "$log"
 
 step "tests against Heimdal (library), MIT KDC"
 GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR=target/heimdal \
-  cargo test -p gssapi-sys -p gssapi-raw -p gssapi -p gssapi-http -p gssapi-russh --features "$http_features" 2>&1 | tee -a "$log"
+  cargo test -p gssapi-rs-sys -p gssapi-raw -p gssapi-rs -p gssapi-http -p gssapi-russh --features "$http_features" 2>&1 | tee -a "$log"
 
 step "examples (each starts its own realm)"
 for example in demo tcp messages delegation; do
   echo "--- example $example"
-  cargo run --quiet -p gssapi --example "$example" >/dev/null
+  cargo run --quiet -p gssapi-rs --example "$example" >/dev/null
 done
 cargo run --quiet -p gssapi-raw --example raw_handshake >/dev/null
 for example in reqwest_client blocking_client; do
@@ -51,8 +51,8 @@ done
 echo "--- example gssapi-http axum_server --demo (curl --negotiate against it)"
 cargo run --quiet -p gssapi-http --features "$http_features" --example axum_server -- --demo >/dev/null
 
-step "benchmark, quick mode (a smoke run: the full one is cargo bench -p gssapi --bench tiers)"
-cargo bench -p gssapi --bench tiers -- --quick
+step "benchmark, quick mode (a smoke run: the full one is cargo bench -p gssapi-rs --bench tiers)"
+cargo bench -p gssapi-rs --bench tiers -- --quick
 
 step "valgrind: gssapi-raw and gssapi test suites (MIT)"
 bash ci/valgrind.sh mit 2>&1 | tee -a "$log"
