@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what it needs, then runs every check.
-#   fmt, clippy -D warnings, the tests against MIT, the tests against Heimdal, and the
-#   gssapi-raw and gssapi suites under valgrind and under AddressSanitizer (MIT and Heimdal),
-#   helgrind over the shared-handle test, and a short run of each fuzz target.
+#   fmt, the MSRV check, cargo package (no verify), clippy -D warnings, the tests against MIT,
+#   the tests against Heimdal, and the gssapi-raw and gssapi suites under valgrind and under
+#   AddressSanitizer (MIT and Heimdal), helgrind over the shared-handle test, and a short run of
+#   each fuzz target.
 #   Each step prints a banner; the first failure stops the run.
 set -euo pipefail
 shopt -s lastpipe
@@ -24,6 +25,14 @@ export RUST_BACKTRACE=1
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+
+step "MSRV: one rust-version, the one README states, no dependency newer (ci/msrv-check.sh)"
+bash ci/msrv-check.sh
+
+step "cargo package --workspace --no-verify (manifests, include lists, versions; docs/publishing.md)"
+# The verified build (without --no-verify) compiles every package again: run it before a release.
+# --allow-dirty: a local run with uncommitted changes packages them as they are.
+cargo package --workspace --no-verify --allow-dirty --quiet
 
 step "cargo clippy (all targets, all features, -D warnings)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
