@@ -99,6 +99,8 @@ mod guide {
     struct Sasl;
     #[doc = include_str!("../../docs/ssh.md")]
     struct Ssh;
+    #[doc = include_str!("../../docs/publishing.md")]
+    struct Publishing;
     // The crate READMEs (crates.io's front pages) of this crate and of the tiers below it.
     #[doc = include_str!("../README.md")]
     struct Readme;
