@@ -51,7 +51,7 @@ for impl in "${impls[@]}"; do
   if ! GSSAPI_SYS_IMPL=$impl CARGO_TARGET_DIR=$target_root/$impl \
     RUSTFLAGS="-Zsanitizer=address" RUSTDOCFLAGS="-Zsanitizer=address" \
     ASAN_OPTIONS="detect_leaks=1:exitcode=0:abort_on_error=1:fast_unwind_on_malloc=0:detect_stack_use_after_return=1:log_path=$reports/asan" \
-    cargo +nightly test -p gssapi-raw -p gssapi --target x86_64-unknown-linux-gnu --tests \
+    cargo +nightly test -p gssapi-raw -p gssapi-rs --target x86_64-unknown-linux-gnu --tests \
       --no-fail-fast -- --skip threads::ten_thousand_handshakes_keep_memory_flat; then
     status=1
   fi

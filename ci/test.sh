@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what it needs, then runs every check.
-#   fmt, clippy -D warnings, the tests against MIT, the tests against Heimdal, and the
-#   gssapi-raw and gssapi suites under valgrind and under AddressSanitizer (MIT and Heimdal),
-#   helgrind over the shared-handle test, and a short run of each fuzz target.
+#   fmt, the MSRV check, cargo package (no verify), clippy -D warnings, the tests against MIT,
+#   the tests against Heimdal, and the gssapi-raw and gssapi suites under valgrind and under
+#   AddressSanitizer (MIT and Heimdal), helgrind over the shared-handle test, and a short run of
+#   each fuzz target.
 #   Each step prints a banner; the first failure stops the run.
 set -euo pipefail
 shopt -s lastpipe
@@ -25,6 +26,14 @@ export RUST_BACKTRACE=1
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "MSRV: one rust-version, the one README states, no dependency newer (ci/msrv-check.sh)"
+bash ci/msrv-check.sh
+
+step "cargo package --workspace --no-verify (manifests, include lists, versions; docs/publishing.md)"
+# The verified build (without --no-verify) compiles every package again: run it before a release.
+# --allow-dirty: a local run with uncommitted changes packages them as they are.
+cargo package --workspace --no-verify --allow-dirty --quiet
+
 step "cargo clippy (all targets, all features, -D warnings)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
@@ -36,12 +45,12 @@ cargo test --workspace --features "$http_features" 2>&1 | tee -a "$log"
 
 step "tests against Heimdal (library), MIT KDC"
 GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR=target/heimdal \
-  cargo test -p gssapi-sys -p gssapi-raw -p gssapi -p gssapi-http -p gssapi-russh --features "$http_features" 2>&1 | tee -a "$log"
+  cargo test -p gssapi-rs-sys -p gssapi-raw -p gssapi-rs -p gssapi-http -p gssapi-russh --features "$http_features" 2>&1 | tee -a "$log"
 
 step "examples (each starts its own realm)"
 for example in demo tcp messages delegation; do
   echo "--- example $example"
-  cargo run --quiet -p gssapi --example "$example" >/dev/null
+  cargo run --quiet -p gssapi-rs --example "$example" >/dev/null
 done
 cargo run --quiet -p gssapi-raw --example raw_handshake >/dev/null
 for example in reqwest_client blocking_client; do
@@ -51,8 +60,8 @@ done
 echo "--- example gssapi-http axum_server --demo (curl --negotiate against it)"
 cargo run --quiet -p gssapi-http --features "$http_features" --example axum_server -- --demo >/dev/null
 
-step "benchmark, quick mode (a smoke run: the full one is cargo bench -p gssapi --bench tiers)"
-cargo bench -p gssapi --bench tiers -- --quick
+step "benchmark, quick mode (a smoke run: the full one is cargo bench -p gssapi-rs --bench tiers)"
+cargo bench -p gssapi-rs --bench tiers -- --quick
 
 step "valgrind: gssapi-raw and gssapi test suites (MIT)"
 bash ci/valgrind.sh mit 2>&1 | tee -a "$log"

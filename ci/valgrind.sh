@@ -21,7 +21,7 @@ esac
 # Build the test binaries and list them (cargo's JSON messages name each executable): all of
 # gssapi-raw's, gssapi's realm and interop suites, and gssapi-http's sans-IO suite (its HTTP
 # suites run hundreds of concurrent requests: outside valgrind).
-mapfile -t bins < <( { cargo test -p gssapi-raw -p gssapi --no-run --message-format=json 2>/dev/null;
+mapfile -t bins < <( { cargo test -p gssapi-raw -p gssapi-rs --no-run --message-format=json 2>/dev/null;
   cargo test -p gssapi-http --test core --no-run --message-format=json 2>/dev/null; } \
   | python3 ci/test-executables.py)
 

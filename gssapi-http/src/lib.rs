@@ -48,6 +48,11 @@ pub mod session;
 #[cfg(feature = "tower")]
 pub mod tower;
 
+/// The crate README's code blocks (crates.io's front page), compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadme;
+
 /// The guide's code blocks (`docs/http.md`, and the README's), compiled as doctests so they stay true.
 #[cfg(all(doctest, feature = "axum", feature = "reqwest", feature = "blocking"))]
 mod guide {

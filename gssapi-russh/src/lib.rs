@@ -32,6 +32,11 @@ use gssapi::{Credentials, Mechanism, Name, SecurityContext};
 use russh::{GssapiError, GssapiStep};
 use std::future::Future;
 
+/// The crate README's code blocks (crates.io's front page), compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadme;
+
 /// What can go wrong in a login.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -9,5 +9,5 @@ export GSSAPI_SYS_IMPL=mit
 export GSSAPI_SYS_REGENERATE_TO="$here/src/generated"
 # Make sure the build script runs again even when nothing else changed.
 touch build/generate.rs
-cargo build -p gssapi-sys --features bindgen
+cargo build -p gssapi-rs-sys --features bindgen
 echo "regenerated:" "$here"/src/generated/*.rs

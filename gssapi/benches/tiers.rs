@@ -3,7 +3,7 @@
 //! throwaway realm. Rounds interleave the tiers and the median of each is reported, as ops/s
 //! and as a ratio to the direct calls.
 //!
-//! `cargo bench -p gssapi --bench tiers` (full) or `... -- --quick` (a smoke run for CI).
+//! `cargo bench -p gssapi-rs --bench tiers` (full) or `... -- --quick` (a smoke run for CI).
 
 use gssapi::Protection;
 use gssapi::raw::{self, context as rctx, message as rmsg, name as rname};

@@ -2,7 +2,7 @@
 //! delegates, the front end stores the credentials into a per-request `MEMORY:` ccache, and
 //! code that knows only that ccache name reaches a second service as the user.
 //!
-//! `cargo run -p gssapi --example delegation`.
+//! `cargo run -p gssapi-rs --example delegation`.
 
 use gssapi::{Flags, Mechanism, Name, SecurityContext, TemporaryCcache};
 use gssapi_testrealm::Realm;

@@ -2,7 +2,7 @@
 //! (Kerberos and SPNEGO handshakes, mutual authentication, delegation to a second service,
 //! wrap/unwrap, MIC, context export/import, and what misuse and bad input look like).
 //!
-//! `cargo run -p gssapi --example demo` (after `ci/install-deps.sh`), or `bash ci/demo.sh`.
+//! `cargo run -p gssapi-rs --example demo` (after `ci/install-deps.sh`), or `bash ci/demo.sh`.
 
 use gssapi::{CredUsage, Credentials, Flags, Mechanism, Name, SecurityContext};
 use gssapi_testrealm::Realm;

@@ -1,7 +1,7 @@
 //! Per-message protection after a handshake: wrap with and without encryption, encrypt and
 //! decrypt, MICs, size limits, and what replay detection does with a replayed message.
 //!
-//! `cargo run -p gssapi --example messages`.
+//! `cargo run -p gssapi-rs --example messages`.
 
 use gssapi::Protection;
 use gssapi::{Error, Flags, Name, SecurityContext};

@@ -2,7 +2,7 @@
 //! framing (4-byte big-endian length, then the bytes): the shape of most GSSAPI protocols.
 //!
 //! The acceptor runs in a thread with the default keytab; the initiator uses the default ticket
-//! cache. A throwaway realm provides both. `cargo run -p gssapi --example tcp`.
+//! cache. A throwaway realm provides both. `cargo run -p gssapi-rs --example tcp`.
 
 use gssapi::{Flags, Name, SecurityContext};
 use gssapi_testrealm::Realm;

@@ -99,4 +99,15 @@ mod guide {
     struct Sasl;
     #[doc = include_str!("../../docs/ssh.md")]
     struct Ssh;
+    #[doc = include_str!("../../docs/publishing.md")]
+    struct Publishing;
+    // The crate READMEs (crates.io's front pages) of this crate and of the tiers below it.
+    #[doc = include_str!("../README.md")]
+    struct Readme;
+    #[doc = include_str!("../../gssapi-raw/README.md")]
+    struct RawReadme;
+    #[doc = include_str!("../../gssapi-sys/README.md")]
+    struct SysReadme;
+    #[doc = include_str!("../../gssapi-testrealm/README.md")]
+    struct TestrealmReadme;
 }
