@@ -127,9 +127,22 @@ impl fmt::Display for Report {
             f,
             "  GSSAPI_SYS_IMPL=mit|heimdal  GSSAPI_SYS_LIB_DIR=/path/to/lib  GSSAPI_SYS_INCLUDE_DIR=/path/to/include"
         )?;
-        write!(
+        writeln!(
             f,
             "  GSSAPI_SYS_LIBS=gssapi_krb5 (comma-separated; default by implementation)"
+        )?;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "Or build without any library: the `dlopen` feature (gssapi-rs-sys, or `dlopen` on"
+        )?;
+        writeln!(
+            f,
+            "gssapi-raw, gssapi-rs, gssapi-http, gssapi-russh, gss-cli) opens MIT krb5 or Heimdal when"
+        )?;
+        write!(
+            f,
+            "the program runs; it needs no headers, pkg-config or krb5-config here."
         )
     }
 }
@@ -239,7 +252,7 @@ fn from_pkg_config(wanted: Option<Implementation>, tried: &mut Vec<String>) -> O
                     linked_by_pkg_config: false,
                 });
             }
-            Err(e) => tried.push(format!("pkg-config {name}: {}", first_line(&e.to_string()))),
+            Err(e) => tried.push(format!("pkg-config {name}: {}", pkg_config_reason(name, &e))),
         }
     }
     None
@@ -298,6 +311,29 @@ fn from_krb5_config(wanted: Option<Implementation>, tried: &mut Vec<String>) -> 
         lib.libs = implementation.default_libs();
     }
     Some(lib)
+}
+
+/// The line of a pkg-config failure that says why: its own stderr ("Package ... was not found
+/// in the pkg-config search path"), or that pkg-config itself is missing.
+fn pkg_config_reason(name: &str, e: &pkg_config::Error) -> String {
+    match e {
+        pkg_config::Error::Failure { output, .. }
+        | pkg_config::Error::ProbeFailure { output, .. } => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            match first_line(&stderr) {
+                "" => format!(
+                    "{name}.pc is not in pkg-config's search path (PKG_CONFIG_PATH, PKG_CONFIG_LIBDIR)"
+                ),
+                line => line.to_string(),
+            }
+        }
+        pkg_config::Error::Command { cause, .. }
+            if cause.kind() == std::io::ErrorKind::NotFound =>
+        {
+            "pkg-config is not installed".to_string()
+        }
+        other => first_line(&other.to_string()).to_string(),
+    }
 }
 
 fn first_line(s: &str) -> &str {
