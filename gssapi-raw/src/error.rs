@@ -612,7 +612,7 @@ impl Error {
     pub fn missing_function(function: &'static str) -> Error {
         #[cfg(gss_runtime)]
         if let Err(load) = sys::dlopen::library() {
-            return Error::unavailable(function, Origin::NoLibrary, format!("{function}: {load}"));
+            return Error::unavailable(function, Origin::NoLibrary, load.to_string());
         }
         Error::unavailable(
             function,

@@ -242,3 +242,46 @@ fn errors_are_send_sync_and_small() {
     assert_send_sync::<Error>();
     assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
 }
+
+/// A `dlopen` build where no library can be loaded: this binary again, in a child whose
+/// `GSSAPI_SYS_LIBRARY` names nothing (the choice is made once per process).
+#[cfg(gss_runtime)]
+#[test]
+fn without_a_library_every_call_is_a_typed_no_library_error() {
+    if std::env::var_os("ERRORS_TEST_CHILD").is_some() {
+        use gssapi_raw::{ext, name, name_type};
+        let err = name::import_name(b"host@example.com", Some(&name_type::HOSTBASED_SERVICE))
+            .unwrap_err();
+        assert_eq!(err.origin(), Origin::NoLibrary);
+        assert!(err.is_no_library() && !err.is_unavailable_in_library());
+        assert_eq!(err.kind(), ErrorKind::OperationUnavailable);
+        assert_eq!(err.function(), "gss_import_name");
+        // An extension says the same, not "missing function".
+        let err = ext::rfc5801::inquire_mech_for_saslname(b"GS2-KRB5").unwrap_err();
+        assert!(err.is_no_library(), "{err}");
+        assert_eq!(err.function(), "gss_inquire_mech_for_saslname");
+        assert!(ext::supported_extensions().is_empty());
+        println!("CHILD: {}", name::import_name(b"x", None).unwrap_err());
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "without_a_library_every_call_is_a_typed_no_library_error",
+            "--exact",
+            "--nocapture",
+        ])
+        .env("ERRORS_TEST_CHILD", "1")
+        .env("GSSAPI_SYS_LIBRARY", "/nonexistent/libgssapi.so.3")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains(
+            "CHILD: gss_import_name: no GSSAPI library could be loaded \
+                       (GSSAPI_SYS_LIBRARY=/nonexistent/libgssapi.so.3); tried: \
+                       /nonexistent/libgssapi.so.3: "
+        ),
+        "{text}"
+    );
+}

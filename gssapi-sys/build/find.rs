@@ -252,7 +252,10 @@ fn from_pkg_config(wanted: Option<Implementation>, tried: &mut Vec<String>) -> O
                     linked_by_pkg_config: false,
                 });
             }
-            Err(e) => tried.push(format!("pkg-config {name}: {}", pkg_config_reason(name, &e))),
+            Err(e) => tried.push(format!(
+                "pkg-config {name}: {}",
+                pkg_config_reason(name, &e)
+            )),
         }
     }
     None

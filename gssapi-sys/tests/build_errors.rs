@@ -75,7 +75,10 @@ fn nothing_findable_gives_one_actionable_message() {
         "GSSAPI_SYS_LIB_DIR=/path/to/lib",
         "the `dlopen` feature",
     ] {
-        assert!(stderr.contains(needle), "{needle:?} missing from:\n{stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{needle:?} missing from:\n{stderr}"
+        );
     }
     // One message, not one per attempt.
     assert_eq!(stderr.matches("could not find a GSSAPI library").count(), 1);
