@@ -31,6 +31,7 @@
 //!
 //! Guides and porting tables (requests-gssapi, mod_auth_gssapi): `docs/http.md`.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -61,6 +61,7 @@
 //! `Send`, and every call that changes it takes `&mut`. Each `unsafe impl` states the library
 //! guarantee it relies on.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 pub use gssapi_sys as sys;

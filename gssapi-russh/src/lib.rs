@@ -24,6 +24,7 @@
 //! session data is sent once it is established. `examples/kerberos_login.rs` runs a command
 //! on a server after logging in.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

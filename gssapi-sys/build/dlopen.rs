@@ -228,7 +228,7 @@ fn wrappers(functions: &[Function]) -> String {
         let missing = missing_value(f);
         let _ = write!(
             s,
-            "/// `{name}`, resolved at run time (see [`dlopen`](crate::dlopen)).\n\
+            "/// `{name}`, resolved at run time (see [`dlopen`]).\n\
              ///\n\
              /// # Safety\n\
              ///\n\

@@ -4,7 +4,8 @@
 //! Two modes find nothing at build time:
 //! - the `dlopen` feature: the library is opened at run time, so nothing is linked or probed;
 //!   the wrappers that call through the resolved pointers are generated (build/dlopen.rs);
-//! - a docs.rs build (`DOCS_RS` set): no library is there; every extension is documented.
+//! - a docs.rs build (`DOCS_RS` set): no library is there; every extension is documented (as
+//!   for `dlopen`, when that feature is on too).
 
 mod find;
 mod probe;
@@ -54,10 +55,11 @@ fn main() {
 
     let runtime = env::var_os("CARGO_FEATURE_DLOPEN").is_some();
     let bindgen = env::var_os("CARGO_FEATURE_BINDGEN").is_some();
-    let mode = if env::var_os("DOCS_RS").is_some() {
-        Mode::DocsRs
-    } else if runtime && !bindgen {
+    let docs_rs = env::var_os("DOCS_RS").is_some();
+    let mode = if runtime && (!bindgen || docs_rs) {
         Mode::Runtime(None)
+    } else if docs_rs {
+        Mode::DocsRs
     } else {
         let lib = match find::find() {
             Ok(lib) => lib,

@@ -39,12 +39,12 @@
 //!
 //! # What follows the loaded library
 //!
-//! Everything that differs by implementation: [`implementation`](crate::implementation),
-//! [`library_version`](crate::library_version), [`has_extension`](crate::has_extension) (each
+//! Everything that differs by implementation: [`implementation`],
+//! [`library_version`], [`has_extension`] (each
 //! extension's symbols are looked up in the loaded library), and the prototypes whose types
-//! differ in width ([`gsskrb5_extract_authtime_from_sec_context`](crate::gsskrb5_extract_authtime_from_sec_context)
+//! differ in width ([`gsskrb5_extract_authtime_from_sec_context`]
 //! writes a `time_t` on both). The workarounds `gssapi-raw` applies for one implementation ask
-//! [`implementation`](crate::implementation) at run time. A function the library lacks returns
+//! [`implementation`] at run time. A function the library lacks returns
 //! `GSS_S_UNAVAILABLE`, and `gssapi-raw` turns that into its usual typed `Unavailable` error.
 //!
 //! The library is never unloaded: MIT and Heimdal keep thread-local and global state that

@@ -513,6 +513,18 @@ fn available_extensions_are_known_and_consistent() {
     } else {
         assert!(has_extension("cred_store"));
     }
+    // What the documentation says of each extension is what this library's probes find.
+    for ext in EXTENSIONS {
+        let heimdal_has = ext.libraries == "MIT krb5 and Heimdal";
+        assert!(
+            heimdal_has || ext.libraries == "MIT krb5 (not Heimdal 7.8)",
+            "{}: {}",
+            ext.name,
+            ext.libraries
+        );
+        let expected = if HEIMDAL { heimdal_has } else { true };
+        assert_eq!(has_extension(ext.name), expected, "{}", ext.name);
+    }
 }
 
 #[test]

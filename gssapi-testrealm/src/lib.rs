@@ -69,6 +69,7 @@
 //! Programs that are not on `PATH` are also looked for in `/usr/sbin`, `/sbin` and
 //! `/usr/local/sbin`, where the KDC tools live on most systems.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 pub use gssapi_raw::ext::cred_store::CredStore;

@@ -49,6 +49,7 @@
 //!
 //! The one-to-one C layer is re-exported as [`raw`] for anything not covered here.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -9,6 +9,9 @@
 //! ```
 //!
 //! The token may contain secret key material: treat it like the credentials themselves.
+//!
+//! Provided by MIT krb5 and Heimdal (extension `cred_imp_exp` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::buffer::Buffer;

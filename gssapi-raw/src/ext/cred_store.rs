@@ -15,6 +15,9 @@
 //! MIT's keys: `ccache`, `client_keytab`, `keytab`, `rcache`, `password` (with `verify`). An
 //! unknown key is the library's error. Heimdal has no credential store: every function returns
 //! the Unavailable error there.
+//!
+//! Provided by MIT krb5, not Heimdal 7.8 (extension `cred_store` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::cred::{AcquireCred, AddCred, Cred};

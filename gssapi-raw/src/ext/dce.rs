@@ -20,6 +20,9 @@
 //!
 //! Rust-side checks turn misuse into typed errors before the library sees it: an IOV without a
 //! data buffer, a read-only buffer where the library would write, an empty context handle.
+//!
+//! Provided by MIT krb5 and Heimdal (extension `dce` and `dce_aead` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::buffer::{Buffer, desc_bytes, input};
 use crate::context::{InPlaceSizes, SecContext, require};

@@ -9,6 +9,9 @@
 //! println!("{} buffers; the key is {} bytes", key.len(), key.get(0).map_or(0, <[u8]>::len));
 //! # Ok(()) }
 //! ```
+//!
+//! Provided by MIT krb5 and Heimdal (extension `ggf` and `set_cred_opt` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::buffer::BufferSet;

@@ -19,6 +19,9 @@
 //! ```
 //!
 //! Heimdal lacks these calls: they return the Unavailable error there.
+//!
+//! Provided by MIT krb5, not Heimdal 7.8 (extension `iov_mic` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::context::{SecContext, require};

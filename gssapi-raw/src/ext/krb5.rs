@@ -11,6 +11,9 @@
 //! println!("forwardable: {forwardable}, authenticated at {authtime}");
 //! # Ok(()) }
 //! ```
+//!
+//! Provided by MIT krb5 and Heimdal (extension `krb5` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::buffer::Buffer;

@@ -10,6 +10,9 @@
 //! ```
 //!
 //! The mapping is the library's (MIT: `auth_to_local` rules in krb5.conf, `.k5login`).
+//!
+//! Provided by MIT krb5 and Heimdal (extension `localname` and `authorize_localname` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::buffer::Buffer;

@@ -9,6 +9,9 @@
 //!
 //! The password is copied into a buffer that is wiped (zeroized) as soon as the call returns,
 //! whatever the outcome; the caller's own copy is the caller's to wipe.
+//!
+//! Provided by MIT krb5 and Heimdal (extension `password` and `password_add` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::cred::{AcquireCred, AddCred, Cred};

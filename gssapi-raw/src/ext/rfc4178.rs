@@ -7,6 +7,9 @@
 //! rfc4178::set_neg_mechs(&mut creds, &only_krb5)?;
 //! # Ok::<(), gssapi_raw::Error>(())
 //! ```
+//!
+//! Provided by MIT krb5, not Heimdal 7.8 (extension `rfc4178` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::cred::Cred;

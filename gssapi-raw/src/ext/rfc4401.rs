@@ -8,6 +8,9 @@
 //! assert_eq!(key.len(), 32);
 //! # Ok(()) }
 //! ```
+//!
+//! Provided by MIT krb5 and Heimdal (extension `rfc4401` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::buffer::Buffer;

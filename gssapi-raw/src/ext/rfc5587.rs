@@ -8,6 +8,9 @@
 //! println!("{}", String::from_utf8_lossy(&described.long_desc));
 //! # Ok::<(), gssapi_raw::Error>(())
 //! ```
+//!
+//! Provided by MIT krb5 and Heimdal (extension `rfc5587` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::buffer::Buffer;

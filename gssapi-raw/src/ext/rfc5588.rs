@@ -7,6 +7,9 @@
 //! println!("stored for {:?}", stored.mechs);
 //! # Ok(()) }
 //! ```
+//!
+//! Provided by MIT krb5 and Heimdal (extension `rfc5588` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::cred::Cred;

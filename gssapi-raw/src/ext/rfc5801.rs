@@ -7,6 +7,9 @@
 //! assert_eq!(rfc5801::inquire_mech_for_saslname(b"GS2-KRB5")?, mech_type::KERBEROS);
 //! # Ok::<(), gssapi_raw::Error>(())
 //! ```
+//!
+//! Provided by MIT krb5 and Heimdal (extension `rfc5801` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::buffer::Buffer;

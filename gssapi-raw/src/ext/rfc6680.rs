@@ -12,6 +12,9 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! Provided by MIT krb5 and Heimdal (extension `rfc6680` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::buffer::{Buffer, BufferSet};

@@ -13,6 +13,9 @@
 //! The KDC must allow it: MIT needs the service principal to have `ok_to_auth_as_delegate`
 //! (for a forwardable S4U2Self ticket) and, for S4U2Proxy, constrained or resource-based
 //! delegation configured.
+//!
+//! Provided by MIT krb5, not Heimdal 7.8 (extension `s4u` of `gssapi_sys::EXTENSIONS`; with another
+//! library its functions return the typed Unavailable error).
 
 use crate::Result;
 use crate::cred::{AcquireCred, AddCred, Cred};
