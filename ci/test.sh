@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what it needs, then runs every check.
 #   fmt, the MSRV check, cargo package (no verify), clippy -D warnings, the tests against MIT,
-#   the tests against Heimdal, and the gssapi-raw and gssapi suites under valgrind and under
-#   AddressSanitizer (MIT and Heimdal), helgrind over the shared-handle test, and a short run of
-#   each fuzz target.
+#   the tests against Heimdal, the run-time-loading (dlopen) build and its tests on both, the
+#   docs.rs builds, a build with the MSRV toolchain, the gssapi-raw and gssapi suites under
+#   valgrind and under AddressSanitizer (MIT and Heimdal), helgrind over the shared-handle test,
+#   and a short run of each fuzz target.
 #   Each step prints a banner; the first failure stops the run.
 set -euo pipefail
 shopt -s lastpipe
@@ -36,6 +37,8 @@ cargo package --workspace --no-verify --allow-dirty --quiet
 
 step "cargo clippy (all targets, all features, -D warnings)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
+# --all-features builds gssapi-sys with `dlopen`: the linked build's own code paths too.
+cargo clippy -p gssapi-rs-sys -p gssapi-raw --all-targets -- -D warnings
 
 step "cargo doc (every public item documented, no broken links)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet --features "$http_features"
@@ -46,6 +49,12 @@ cargo test --workspace --features "$http_features" 2>&1 | tee -a "$log"
 step "tests against Heimdal (library), MIT KDC"
 GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR=target/heimdal \
   cargo test -p gssapi-rs-sys -p gssapi-raw -p gssapi-rs -p gssapi-http -p gssapi-russh --features "$http_features" 2>&1 | tee -a "$log"
+
+step "run-time loading: the dlopen build, blind at build time, on MIT and on Heimdal (ci/dlopen.sh)"
+bash ci/dlopen.sh 2>&1 | tee -a "$log"
+
+step "docs.rs: every library crate documented with no GSSAPI library to be found (ci/docsrs.sh)"
+bash ci/docsrs.sh
 
 step "examples (each starts its own realm)"
 for example in demo tcp messages delegation; do
@@ -62,6 +71,14 @@ cargo run --quiet -p gssapi-http --features "$http_features" --example axum_serv
 
 step "benchmark, quick mode (a smoke run: the full one is cargo bench -p gssapi-rs --bench tiers)"
 cargo bench -p gssapi-rs --bench tiers -- --quick
+
+step "MSRV: a build with the declared rust-version's toolchain (ci/msrv-check.sh --build)"
+msrv=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+if rustup toolchain list | grep -q "^$msrv" || rustup toolchain install "$msrv" --profile minimal; then
+  bash ci/msrv-check.sh --build
+else
+  echo "the $msrv toolchain cannot be installed here: the MSRV build is skipped (the metadata check above ran)"
+fi
 
 step "valgrind: gssapi-raw and gssapi test suites (MIT)"
 bash ci/valgrind.sh mit 2>&1 | tee -a "$log"

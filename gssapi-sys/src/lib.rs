@@ -27,8 +27,19 @@
 //! The build script tries, in order: the `GSSAPI_SYS_LIB_DIR` / `GSSAPI_SYS_LIBS` /
 //! `GSSAPI_SYS_INCLUDE_DIR` overrides; pkg-config (`mit-krb5-gssapi`, `krb5-gssapi`,
 //! `heimdal-gssapi`); `krb5-config`. `GSSAPI_SYS_IMPL=mit|heimdal` picks an implementation when
-//! both are installed. Dependants read `DEP_GSSAPI_IMPL`, `DEP_GSSAPI_VERSION`,
-//! `DEP_GSSAPI_INCLUDE` and `DEP_GSSAPI_EXTENSIONS` in their own build scripts.
+//! both are installed. When nothing is found it stops with one message: what it tried, the
+//! package to install per distribution, and the `dlopen` feature. Dependants read
+//! `DEP_GSSAPI_IMPL`, `DEP_GSSAPI_VERSION`, `DEP_GSSAPI_INCLUDE` and `DEP_GSSAPI_EXTENSIONS` in
+//! their own build scripts.
+//!
+//! With the `dlopen` feature nothing is found at build time: the library is opened when the
+//! program first uses it, MIT krb5 or Heimdal, whichever the machine has (see [`dlopen`] for the
+//! order). The functions keep their names and signatures; [`implementation`],
+//! [`library_version`] and [`has_extension`] answer for the library loaded. `DEP_GSSAPI_IMPL` is
+//! then `runtime`, and every extension is compiled in.
+//!
+//! On docs.rs (`DOCS_RS` set) the build script finds and links nothing either, and every
+//! extension is documented.
 //!
 //! # Bindings
 //!

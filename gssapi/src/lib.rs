@@ -102,6 +102,8 @@ mod guide {
     struct Ssh;
     #[doc = include_str!("../../docs/publishing.md")]
     struct Publishing;
+    #[doc = include_str!("../../docs/building.md")]
+    struct Building;
     // The crate READMEs (crates.io's front pages) of this crate and of the tiers below it.
     #[doc = include_str!("../README.md")]
     struct Readme;
