@@ -62,6 +62,7 @@ pub mod sasl;
 #[cfg(feature = "sealed")]
 mod sealed;
 pub mod ssh;
+mod trace;
 
 pub use ccache::TemporaryCcache;
 pub use context::{
