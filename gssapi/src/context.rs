@@ -256,24 +256,25 @@ impl SecurityContext {
     /// [`is_complete`]: SecurityContext::is_complete
     pub fn step(&mut self, input: Option<&[u8]>) -> Result<Option<Buffer>> {
         trace::enter_span!(
-            span = DEBUG "gssapi.step",
-            role = self.role_name(),
-            mech_requested = self.requested_mech().map(tracing::field::display),
-            flags_requested = self.requested_flags().map(tracing::field::debug),
-            target = self.requested_target().map(tracing::field::display),
-            input_len = input.map(<[u8]>::len),
-            complete = tracing::field::Empty,
-            output_len = tracing::field::Empty,
-            mech = tracing::field::Empty,
-            flags_granted = tracing::field::Empty,
-            initiator = tracing::field::Empty,
-            delegated = tracing::field::Empty,
+            span = tracing::debug_span!(
+                "gssapi.step",
+                role = self.role_name(),
+                mech_requested = self.requested_mech().map(tracing::field::display),
+                flags_requested = self.requested_flags().map(tracing::field::debug),
+                target = self.requested_target().map(tracing::field::display),
+                input_len = input.map(<[u8]>::len),
+                complete = tracing::field::Empty,
+                output_len = tracing::field::Empty,
+                mech = tracing::field::Empty,
+                flags_granted = tracing::field::Empty,
+                initiator = tracing::field::Empty,
+                delegated = tracing::field::Empty,
+            )
         );
         let result = self.establish(input);
         trace::only!(self.record_step(&span, &result));
         result
     }
-
     /// Records what a step did on its span (and its failure as an event).
     #[cfg(feature = "tracing")]
     fn record_step(&self, span: &tracing::Span, result: &Result<Option<Buffer>>) {
@@ -302,7 +303,6 @@ impl SecurityContext {
             }
         }
     }
-
     /// "initiator" or "acceptor" (or "imported"), for the step's span.
     #[cfg(feature = "tracing")]
     fn role_name(&self) -> &'static str {
@@ -312,7 +312,6 @@ impl SecurityContext {
             Role::Imported => "imported",
         }
     }
-
     /// The initiator's mechanism as asked for ("default" when none was), for the step's span.
     #[cfg(feature = "tracing")]
     fn requested_mech(&self) -> Option<String> {
@@ -324,7 +323,6 @@ impl SecurityContext {
             _ => None,
         }
     }
-
     /// The initiator's requested flags, for the step's span.
     #[cfg(feature = "tracing")]
     fn requested_flags(&self) -> Option<Flags> {
@@ -333,7 +331,6 @@ impl SecurityContext {
             _ => None,
         }
     }
-
     /// The initiator's target, for the step's span.
     #[cfg(feature = "tracing")]
     fn requested_target(&self) -> Option<&Name> {
@@ -342,7 +339,6 @@ impl SecurityContext {
             _ => None,
         }
     }
-
     /// The work of [`step`](SecurityContext::step).
     fn establish(&mut self, input: Option<&[u8]>) -> Result<Option<Buffer>> {
         match self.state {

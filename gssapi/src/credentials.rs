@@ -152,19 +152,20 @@ impl CredentialsBuilder {
     /// with an impersonator.
     pub fn acquire(self) -> Result<Credentials> {
         trace::enter_span!(
-            span = DEBUG "gssapi.acquire_credentials",
-            source = self.source(),
-            name = self.name.as_ref().map(tracing::field::display),
-            usage = ?self.usage,
-            mechs = ?self.mechs,
-            lifetime = self.lifetime,
-            negotiable = ?self.negotiable,
+            span = tracing::debug_span!(
+                "gssapi.acquire_credentials",
+                source = self.source(),
+                name = self.name.as_ref().map(tracing::field::display),
+                usage = ?self.usage,
+                mechs = ?self.mechs,
+                lifetime = self.lifetime,
+                negotiable = ?self.negotiable,
+            )
         );
         let result = self.acquire_inner();
         trace::failed!("acquire_credentials", &result);
         result
     }
-
     /// Where the credentials come from, for the span of [`acquire`](Self::acquire) (a word:
     /// never the password, nor the store's values).
     #[cfg(feature = "tracing")]
@@ -177,7 +178,6 @@ impl CredentialsBuilder {
             _ => "conflicting",
         }
     }
-
     fn acquire_inner(self) -> Result<Credentials> {
         let mechs = (!self.mechs.is_empty()).then(|| Mechanism::set(&self.mechs));
         let name = self.name.as_ref().map(Name::as_raw);

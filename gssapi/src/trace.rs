@@ -5,21 +5,30 @@
 //! What goes into a field: names, mechanisms, flags, lengths, status codes and error text.
 //! Never a token, key, password or plaintext: call sites pass lengths, not buffers.
 
-/// Opens a span and enters it until the end of the enclosing block:
-/// `enter_span!(span = DEBUG "gssapi.step", role = "initiator", complete = tracing::field::Empty)`.
-/// Field values are evaluated only when the span is enabled.
-macro_rules! enter_span {
-    ($span:ident = $level:ident $name:literal $(, $($fields:tt)*)?) => {
+/// Enters the span `make` returns until the end of the enclosing block:
+/// `enter_span!(span = tracing::debug_span!("gssapi.step", role = "initiator"))`; then `span`
+/// names it. Field values are evaluated only when the span is enabled, and `make` not at all
+/// without the feature.
+///
+/// Exported (hidden) so that gssapi-http uses the same macros: the `cfg` in the expansion is
+/// that of the crate using it, so its own `tracing` feature decides.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __trace_enter_span {
+    ($span:ident = $make:expr) => {
         #[cfg(feature = "tracing")]
-        let $span = tracing::span!(tracing::Level::$level, $name $(, $($fields)*)?);
+        let $span = $make;
         #[cfg(feature = "tracing")]
         let _entered = $span.enter();
     };
 }
 
 /// Statements that run only with the feature: `only!(self.record_step(&span, &result))`,
-/// for the work of a `#[cfg(feature = "tracing")]` helper.
-macro_rules! only {
+/// for the work of a `#[cfg(feature = "tracing")]` helper. Exported (hidden) as
+/// [`__trace_enter_span!`] is.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __trace_only {
     ($($statements:tt)*) => {
         #[cfg(feature = "tracing")]
         {
@@ -56,7 +65,8 @@ macro_rules! message {
     };
 }
 
-pub(crate) use {enter_span, event, failed, message, only};
+pub(crate) use crate::{__trace_enter_span as enter_span, __trace_only as only};
+pub(crate) use {event, failed, message};
 
 /// An error a failure event describes: its text, and the library error inside, if any.
 #[cfg(feature = "tracing")]

@@ -413,14 +413,16 @@ impl ClientMechanism for GssapiClient {
         challenges: &[ServerChallenge],
     ) -> Result<ChallengeResponse, SaslError> {
         trace::enter_span!(
-            span = DEBUG "gssapi.sasl.client",
-            mechanism = self.name(),
-            target = %self.target,
-            round = challenges.len(),
-            stage = ?self.state,
-            response_len = tracing::field::Empty,
-            done = tracing::field::Empty,
-            layer = tracing::field::Empty,
+            span = tracing::debug_span!(
+                "gssapi.sasl.client",
+                mechanism = self.name(),
+                target = %self.target,
+                round = challenges.len(),
+                stage = ?self.state,
+                response_len = tracing::field::Empty,
+                done = tracing::field::Empty,
+                layer = tracing::field::Empty,
+            )
         );
         let result = self.attempt(creds, challenges);
         if result.is_err() && self.state != ClientState::Done {
@@ -712,16 +714,18 @@ impl ServerMechanism for GssapiServer {
         responses: &[ChallengeResponse],
     ) -> Result<ServerOutcome<GssapiCredentials>, SaslError> {
         trace::enter_span!(
-            span = DEBUG "gssapi.sasl.server",
-            mechanism = self.name(),
-            round = responses.len(),
-            stage = ?self.state,
-            outcome = tracing::field::Empty,
-            challenge_len = tracing::field::Empty,
-            offered = tracing::field::Empty,
-            layer = tracing::field::Empty,
-            authcid = tracing::field::Empty,
-            authzid = tracing::field::Empty,
+            span = tracing::debug_span!(
+                "gssapi.sasl.server",
+                mechanism = self.name(),
+                round = responses.len(),
+                stage = ?self.state,
+                outcome = tracing::field::Empty,
+                challenge_len = tracing::field::Empty,
+                offered = tracing::field::Empty,
+                layer = tracing::field::Empty,
+                authcid = tracing::field::Empty,
+                authzid = tracing::field::Empty,
+            )
         );
         let result = self.attempt(responses);
         if result.is_err() && self.state != ServerState::Done {

@@ -194,10 +194,12 @@ impl MicInitiator {
         mic_data: &[u8],
     ) -> Result<InitiatorStep, SshError> {
         trace::enter_span!(
-            span = DEBUG "gssapi.ssh.initiator_step",
-            input_len = input.map(<[u8]>::len),
-            complete = tracing::field::Empty,
-            mic_len = tracing::field::Empty,
+            span = tracing::debug_span!(
+                "gssapi.ssh.initiator_step",
+                input_len = input.map(<[u8]>::len),
+                complete = tracing::field::Empty,
+                mic_len = tracing::field::Empty,
+            )
         );
         let result = self.step_inner(input, mic_data);
         trace::only!(record_initiator_step(&span, &result));
@@ -343,12 +345,14 @@ impl GssapiWithMicClient {
     /// unusable; [`SshError::ContextFailed`] carries the ERRTOK to send.
     pub fn receive(&mut self, message: &[u8]) -> Result<Step, SshError> {
         trace::enter_span!(
-            span = DEBUG "gssapi.ssh.client",
-            user = %self.user,
-            stage = ?self.state,
-            message_number = message.first().copied(),
-            sent = tracing::field::Empty,
-            done = tracing::field::Empty,
+            span = tracing::debug_span!(
+                "gssapi.ssh.client",
+                user = %self.user,
+                stage = ?self.state,
+                message_number = message.first().copied(),
+                sent = tracing::field::Empty,
+                done = tracing::field::Empty,
+            )
         );
         let result = self.receive_inner(message);
         if result.is_err() {
@@ -511,15 +515,17 @@ impl GssapiWithMicServer {
     /// before `SSH_MSG_USERAUTH_FAILURE`; any failure leaves the server unusable.
     pub fn receive(&mut self, message: &[u8]) -> Result<Step, SshError> {
         trace::enter_span!(
-            span = DEBUG "gssapi.ssh.server",
-            stage = ?self.state,
-            message_number = message.first().copied(),
-            user = tracing::field::Empty,
-            mechanism = tracing::field::Empty,
-            sent = tracing::field::Empty,
-            done = tracing::field::Empty,
-            principal = tracing::field::Empty,
-            delegated = tracing::field::Empty,
+            span = tracing::debug_span!(
+                "gssapi.ssh.server",
+                stage = ?self.state,
+                message_number = message.first().copied(),
+                user = tracing::field::Empty,
+                mechanism = tracing::field::Empty,
+                sent = tracing::field::Empty,
+                done = tracing::field::Empty,
+                principal = tracing::field::Empty,
+                delegated = tracing::field::Empty,
+            )
         );
         let result = self.receive_inner(message);
         if result.is_err() {

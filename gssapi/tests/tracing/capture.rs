@@ -16,16 +16,21 @@ use tracing_subscriber::fmt::format::FmtSpan;
 pub struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Capture {
-    /// A subscriber that writes everything (TRACE and up, a line when each span opens,
-    /// is entered, exited and closed, with all its fields) into this capture.
+    /// A subscriber that writes everything this workspace's crates trace (targets `gssapi*`:
+    /// TRACE and up, a line when each span opens, is entered, exited and closed, with all
+    /// its fields) into this capture. Other crates' events (hyper's) are left out: what they
+    /// write is theirs to answer for.
     pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + 'static {
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
+        use tracing_subscriber::layer::SubscriberExt as _;
+        use tracing_subscriber::{Layer as _, filter, fmt, registry};
+        let ours = filter::filter_fn(|meta| meta.target().starts_with("gssapi"));
+        let layer = fmt::layer()
             .with_span_events(FmtSpan::FULL)
             .with_ansi(false)
             .without_time()
             .with_writer(self.clone())
-            .finish()
+            .with_filter(ours);
+        registry().with(layer)
     }
 
     fn lock(&self) -> MutexGuard<'_, Vec<u8>> {
