@@ -47,6 +47,7 @@ pub mod server;
 pub mod session;
 #[cfg(feature = "tower")]
 pub mod tower;
+mod trace;
 
 /// The guide's code blocks (`docs/http.md`, and the README's), compiled as doctests so they stay true.
 #[cfg(all(doctest, feature = "axum", feature = "reqwest", feature = "blocking"))]
