@@ -46,6 +46,9 @@
 //! - [`ssh`]: SSH `gssapi-with-mic` (RFC 4462), sans-IO, client and server with delegated
 //!   credentials in a per-session ccache; the message codecs and the `gss-keyex` names.
 //! - [`Error`]: the library's errors with all their typed views, plus this crate's own.
+//! - Feature `tracing`: spans for each step, acquisition and SASL or SSH round, with
+//!   mechanisms, flags, lengths and status codes, never a token, key, password or plaintext
+//!   (`docs/tracing.md`).
 //!
 //! The one-to-one C layer is re-exported as [`raw`] for anything not covered here.
 
@@ -100,4 +103,6 @@ mod guide {
     struct Sasl;
     #[doc = include_str!("../../docs/ssh.md")]
     struct Ssh;
+    #[doc = include_str!("../../docs/tracing.md")]
+    struct Tracing;
 }
