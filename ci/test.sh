@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what it needs, then runs every check.
-#   fmt, the MSRV check, cargo package (no verify), clippy -D warnings, the tests against MIT,
-#   the tests against Heimdal, the run-time-loading (dlopen) build and its tests on both, the
+#   fmt, the MSRV check, cargo package (no verify), clippy -D warnings (and with the `tracing`
+#   features off), the tests against MIT and against Heimdal (with the `tracing` features on, so
+#   their tracing suites run), the run-time-loading (dlopen) build and its tests on both, the
 #   docs.rs builds, a build with the MSRV toolchain, the gssapi-raw and gssapi suites under
 #   valgrind and under AddressSanitizer (MIT and Heimdal), helgrind over the shared-handle test,
 #   and a short run of each fuzz target.
@@ -22,6 +23,9 @@ bash ci/install-deps.sh
 export CARGO_TERM_COLOR=never
 # gssapi-http's adapters (tower, axum, reqwest, blocking) are features; docs and tests use them.
 http_features=gssapi-http/axum,gssapi-http/reqwest-rustls,gssapi-http/blocking
+# The `tracing` features: on for the test runs below (their tracing suites need them), off for
+# the examples, valgrind and ASan builds; the step "without tracing" checks the off build.
+trace_features=gssapi-rs/tracing,gssapi-http/tracing
 export RUST_BACKTRACE=1
 
 step "cargo fmt --check"
@@ -40,15 +44,22 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 # --all-features builds gssapi-sys with `dlopen`: the linked build's own code paths too.
 cargo clippy -p gssapi-rs-sys -p gssapi-raw --all-targets -- -D warnings
 
+step "without tracing: no tracing dependency, clippy clean with the feature off"
+if cargo tree -p gssapi-rs -p gssapi-http -e normal --prefix none | grep -q '^tracing v'; then
+  echo "gssapi or gssapi-http depends on tracing without the tracing feature" >&2
+  exit 1
+fi
+cargo clippy -p gssapi-rs -p gssapi-http --all-targets --features "$http_features" -- -D warnings
+
 step "cargo doc (every public item documented, no broken links)"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet --features "$http_features"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet --features "$http_features,$trace_features"
 
 step "tests against MIT krb5"
-cargo test --workspace --features "$http_features" 2>&1 | tee -a "$log"
+cargo test --workspace --features "$http_features,$trace_features" 2>&1 | tee -a "$log"
 
 step "tests against Heimdal (library), MIT KDC"
 GSSAPI_SYS_IMPL=heimdal CARGO_TARGET_DIR=target/heimdal \
-  cargo test -p gssapi-rs-sys -p gssapi-raw -p gssapi-rs -p gssapi-http -p gssapi-russh --features "$http_features" 2>&1 | tee -a "$log"
+  cargo test -p gssapi-rs-sys -p gssapi-raw -p gssapi-rs -p gssapi-http -p gssapi-russh --features "$http_features,$trace_features" 2>&1 | tee -a "$log"
 
 step "run-time loading: the dlopen build, blind at build time, on MIT and on Heimdal (ci/dlopen.sh)"
 bash ci/dlopen.sh 2>&1 | tee -a "$log"

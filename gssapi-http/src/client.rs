@@ -50,6 +50,7 @@
 
 use crate::cbt;
 use crate::header::{self, HeaderError, Limits, NegotiateChallenge};
+use crate::trace;
 use gssapi::{ChannelBindings, Credentials, Flags, Mechanism, Name, SecurityContext};
 use http::header::{AUTHORIZATION, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -398,6 +399,46 @@ fn spnego_credentials_problem(mech: &Mechanism, creds: &Credentials) -> Option<C
     None
 }
 
+/// A target as [`ClientExchange::target_for`] makes it: `service@host`, or the configured name.
+enum TargetFor<'a> {
+    Hostbased(String),
+    Name(&'a Name),
+}
+
+/// Records what a response led to on its round's span.
+#[cfg(feature = "tracing")]
+fn record_round(span: &tracing::Span, result: &Result<Next, ClientError>) {
+    match result {
+        Ok(Next::Retry(headers)) => {
+            span.record("next", "retry");
+            let sent = headers.authorization.is_some() || headers.proxy_authorization.is_some();
+            span.record("sent_token", sent);
+        }
+        Ok(Next::Done(verdict)) => {
+            span.record("next", "done");
+            span.record("verdict", tracing::field::debug(verdict));
+        }
+        Ok(Next::Sanitize) => {
+            span.record("next", "sanitize");
+            span.record("verdict", "NotVerified");
+        }
+        Err(e) => record_error(span, e),
+    }
+}
+
+/// Records a failed round: the error's text, and the codes of a GSSAPI failure.
+#[cfg(feature = "tracing")]
+fn record_error(span: &tracing::Span, error: &ClientError) {
+    span.record("error", tracing::field::display(error));
+    match error {
+        ClientError::Gss(e) => crate::trace::record_gss(span, e),
+        ClientError::MutualAuthentication { .. } => {
+            span.record("verdict", "failed");
+        }
+        _ => {}
+    }
+}
+
 /// One request's exchange (see the [module docs](self)).
 #[derive(Debug)]
 pub struct ClientExchange {
@@ -424,6 +465,18 @@ impl ClientExchange {
     /// The headers for the first request to `host`: a token when the client is opportunistic,
     /// else `None`.
     pub fn initial(&mut self, host: &str) -> Result<Option<AuthHeaders>, ClientError> {
+        trace::enter_span!(span = self.round_span(host, 0, false));
+        let result = self.initial_inner(host);
+        trace::only!(match &result {
+            Ok(headers) => {
+                span.record("sent_token", headers.is_some());
+            }
+            Err(e) => record_error(&span, e),
+        });
+        result
+    }
+
+    fn initial_inner(&mut self, host: &str) -> Result<Option<AuthHeaders>, ClientError> {
         if !self.config.opportunistic {
             return Ok(None);
         }
@@ -439,6 +492,57 @@ impl ClientExchange {
     /// The next step for the response `status` and `headers` that `host` (the URL's host of
     /// the request that got it: after a redirect, the new one) sent.
     pub fn response(
+        &mut self,
+        host: &str,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Result<Next, ClientError> {
+        trace::enter_span!(
+            span = {
+                let proxy = status == StatusCode::PROXY_AUTHENTICATION_REQUIRED;
+                let round = self.origin.rounds + self.proxy.rounds + 1;
+                let span = self.round_span(host, round, proxy);
+                span.record("status", status.as_u16());
+                span
+            }
+        );
+        let result = self.response_inner(host, status, headers);
+        trace::only!(record_round(&span, &result));
+        result
+    }
+
+    /// The span of one round: `round` 0 for the initial request, then one per response.
+    #[cfg(feature = "tracing")]
+    fn round_span(&self, host: &str, round: u32, proxy: bool) -> tracing::Span {
+        let target = if proxy {
+            self.config.proxy_host.as_deref().unwrap_or(host)
+        } else {
+            host
+        };
+        tracing::debug_span!(
+            "gssapi_http.client.round",
+            host,
+            round,
+            proxy,
+            target = %match self.target_for(proxy, target) {
+                TargetFor::Hostbased(text) => text,
+                TargetFor::Name(name) => name.to_string(),
+            },
+            mech = %self.config.mech,
+            mutual = ?self.config.mutual,
+            delegate = self.config.delegate,
+            status = tracing::field::Empty,
+            next = tracing::field::Empty,
+            verdict = tracing::field::Empty,
+            sent_token = tracing::field::Empty,
+            error = tracing::field::Empty,
+            major = tracing::field::Empty,
+            minor = tracing::field::Empty,
+            kind = tracing::field::Empty,
+        )
+    }
+
+    fn response_inner(
         &mut self,
         host: &str,
         status: StatusCode,
@@ -474,16 +578,23 @@ impl ClientExchange {
         }
     }
 
-    fn target(&self, proxy: bool, host: &str) -> Result<Name, ClientError> {
+    /// The target for a request to `host`, before it is imported.
+    fn target_for(&self, proxy: bool, host: &str) -> TargetFor<'_> {
         let service = &self.config.service;
-        let name = match (&self.config.target, proxy) {
+        match (&self.config.target, proxy) {
             (_, true) | (Target::RequestHost, false) => {
-                Name::hostbased_service(&format!("{service}@{host}"))?
+                TargetFor::Hostbased(format!("{service}@{host}"))
             }
-            (Target::Host(h), false) => Name::hostbased_service(&format!("{service}@{h}"))?,
-            (Target::Name(n), false) => n.clone(),
-        };
-        Ok(name)
+            (Target::Host(h), false) => TargetFor::Hostbased(format!("{service}@{h}")),
+            (Target::Name(n), false) => TargetFor::Name(n),
+        }
+    }
+
+    fn target(&self, proxy: bool, host: &str) -> Result<Name, ClientError> {
+        Ok(match self.target_for(proxy, host) {
+            TargetFor::Hostbased(text) => Name::hostbased_service(&text)?,
+            TargetFor::Name(n) => n.clone(),
+        })
     }
 
     /// A new context for `host`, and its first token.

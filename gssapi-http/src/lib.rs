@@ -28,6 +28,9 @@
 //! - [`server`]: the sans-IO acceptor: shared credentials, mutual token, identity, delegated
 //!   credentials in per-request `MEMORY:` ccaches, multi-leg contexts per connection,
 //!   allow-lists, [`session`] cookies.
+//! - Feature `tracing`: a span per client round and per server accept (host, target, status,
+//!   verdict; outcome, principal, mechanism, delegation, status codes), never a header value,
+//!   token or cookie (`docs/tracing.md`).
 //!
 //! Guides and porting tables (requests-gssapi, mod_auth_gssapi): `docs/http.md`.
 
@@ -48,6 +51,7 @@ pub mod server;
 pub mod session;
 #[cfg(feature = "tower")]
 pub mod tower;
+mod trace;
 
 /// The crate README's code blocks (crates.io's front page), compiled as doctests.
 #[cfg(doctest)]

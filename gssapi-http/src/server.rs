@@ -43,6 +43,7 @@
 
 use crate::header::{self, HeaderError, Limits, NegotiateCredentials};
 use crate::session::{SessionError, Sessions};
+use crate::trace;
 use gssapi::{
     ChannelBindings, CredStore, CredUsage, Credentials, Flags, Mechanism, Name, SecurityContext,
     TemporaryCcache,
@@ -313,6 +314,44 @@ impl ReplayCache {
     }
 }
 
+/// Records an accept's outcome on its span: `ok` (with the principal, mechanism, flags and
+/// whether credentials were delegated), `challenge` (a 401/407 without an error: no
+/// credentials, or a multi-leg context continues), `refused` (401/407 with an error),
+/// `bad_request` (400, 431), `forbidden` (403) or `unavailable` (503); the error's text and
+/// a GSSAPI failure's codes.
+#[cfg(feature = "tracing")]
+fn record_outcome(span: &tracing::Span, outcome: &Outcome) {
+    use tracing::field::{debug, display};
+    match outcome {
+        Outcome::Authenticated { identity, .. } => {
+            span.record("outcome", "ok");
+            span.record("principal", identity.principal());
+            span.record("mech", display(identity.mech()));
+            span.record("flags", debug(identity.flags()));
+            span.record("delegated", identity.delegated().is_some());
+            span.record("from_session", identity.from_session());
+        }
+        Outcome::Respond { status, error, .. } => {
+            let word = match status.as_u16() {
+                401 | 407 if error.is_none() => "challenge",
+                401 | 407 => "refused",
+                400 | 431 => "bad_request",
+                403 => "forbidden",
+                503 => "unavailable",
+                _ => "other",
+            };
+            span.record("outcome", word);
+            span.record("status", status.as_u16());
+            if let Some(e) = error {
+                span.record("error", display(e));
+                if let AuthError::Gss(g) = e {
+                    crate::trace::record_gss(span, g);
+                }
+            }
+        }
+    }
+}
+
 /// A 403 for a principal the allow-list refuses.
 fn forbidden(error: AuthError) -> Outcome {
     Outcome::Respond {
@@ -546,6 +585,30 @@ impl Acceptor {
     /// Authenticates one request from its headers; `connection` identifies its connection for
     /// multi-leg mechanisms. Blocking: run it off an async runtime's worker threads.
     pub fn authenticate(&self, headers: &HeaderMap, connection: Option<ConnectionId>) -> Outcome {
+        trace::enter_span!(
+            span = tracing::debug_span!(
+                "gssapi_http.server.accept",
+                proxy = self.inner.proxy,
+                connection = connection.map(tracing::field::debug),
+                outcome = tracing::field::Empty,
+                status = tracing::field::Empty,
+                principal = tracing::field::Empty,
+                mech = tracing::field::Empty,
+                flags = tracing::field::Empty,
+                delegated = tracing::field::Empty,
+                from_session = tracing::field::Empty,
+                error = tracing::field::Empty,
+                major = tracing::field::Empty,
+                minor = tracing::field::Empty,
+                kind = tracing::field::Empty,
+            )
+        );
+        let outcome = self.authenticate_inner(headers, connection);
+        trace::only!(record_outcome(&span, &outcome));
+        outcome
+    }
+
+    fn authenticate_inner(&self, headers: &HeaderMap, connection: Option<ConnectionId>) -> Outcome {
         let inner = &*self.inner;
         let name = self.credentials_header();
         let creds = header::negotiate_credentials(headers, &name, &inner.limits);

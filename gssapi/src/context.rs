@@ -38,6 +38,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::mechanism::Mechanism;
 use crate::name::Name;
+use crate::trace;
 use gssapi_raw::context::{self as raw_ctx, InquireContext};
 use gssapi_raw::message;
 use gssapi_raw::{self as raw, Buffer, ChannelBindings, Flags};
@@ -254,6 +255,92 @@ impl SecurityContext {
     ///
     /// [`is_complete`]: SecurityContext::is_complete
     pub fn step(&mut self, input: Option<&[u8]>) -> Result<Option<Buffer>> {
+        trace::enter_span!(
+            span = tracing::debug_span!(
+                "gssapi.step",
+                role = self.role_name(),
+                mech_requested = self.requested_mech().map(tracing::field::display),
+                flags_requested = self.requested_flags().map(tracing::field::debug),
+                target = self.requested_target().map(tracing::field::display),
+                input_len = input.map(<[u8]>::len),
+                complete = tracing::field::Empty,
+                output_len = tracing::field::Empty,
+                mech = tracing::field::Empty,
+                flags_granted = tracing::field::Empty,
+                initiator = tracing::field::Empty,
+                delegated = tracing::field::Empty,
+            )
+        );
+        let result = self.establish(input);
+        trace::only!(self.record_step(&span, &result));
+        result
+    }
+    /// Records what a step did on its span (and its failure as an event).
+    #[cfg(feature = "tracing")]
+    fn record_step(&self, span: &tracing::Span, result: &Result<Option<Buffer>>) {
+        use tracing::field::{debug, display};
+        match result {
+            Ok(token) if !span.is_disabled() => {
+                span.record("complete", self.is_complete());
+                span.record("output_len", token.as_ref().map_or(0, |t| t.len()));
+                if let Some(e) = &self.established {
+                    if let Some(mech) = &e.mech {
+                        span.record("mech", display(Mechanism::from_oid(mech.clone())));
+                    }
+                    span.record("flags_granted", debug(e.flags));
+                    if let Some(initiator) = &e.initiator {
+                        span.record("initiator", display(initiator));
+                    }
+                    if matches!(self.role, Role::Acceptor { .. }) {
+                        span.record("delegated", e.delegated.is_some());
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                span.record("complete", false);
+                trace::failure("step", e);
+            }
+        }
+    }
+    /// "initiator" or "acceptor" (or "imported"), for the step's span.
+    #[cfg(feature = "tracing")]
+    fn role_name(&self) -> &'static str {
+        match self.role {
+            Role::Initiator { .. } => "initiator",
+            Role::Acceptor { .. } => "acceptor",
+            Role::Imported => "imported",
+        }
+    }
+    /// The initiator's mechanism as asked for ("default" when none was), for the step's span.
+    #[cfg(feature = "tracing")]
+    fn requested_mech(&self) -> Option<String> {
+        match &self.role {
+            Role::Initiator { mech, .. } => Some(
+                mech.as_ref()
+                    .map_or_else(|| "default".to_owned(), ToString::to_string),
+            ),
+            _ => None,
+        }
+    }
+    /// The initiator's requested flags, for the step's span.
+    #[cfg(feature = "tracing")]
+    fn requested_flags(&self) -> Option<Flags> {
+        match &self.role {
+            Role::Initiator { flags, .. } => Some(*flags),
+            _ => None,
+        }
+    }
+    /// The initiator's target, for the step's span.
+    #[cfg(feature = "tracing")]
+    fn requested_target(&self) -> Option<&Name> {
+        match &self.role {
+            Role::Initiator { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+    /// The work of [`step`](SecurityContext::step).
+    fn establish(&mut self, input: Option<&[u8]>) -> Result<Option<Buffer>> {
         match self.state {
             State::Complete => {
                 return Err(state_error(
@@ -480,12 +567,18 @@ impl SecurityContext {
     /// [`Protection::Encrypt`] when the context allows it; check [`Wrap::encrypted`], or use
     /// [`encrypt`](SecurityContext::encrypt) to insist.
     pub fn wrap(&mut self, message: &[u8], protection: Protection) -> Result<Wrap> {
-        Ok(message::wrap(
-            self.ready("wrap")?,
-            message,
-            protection.confidential(),
-            None,
-        )?)
+        let result = self.ready("wrap").and_then(|ctx| {
+            Ok(message::wrap(
+                ctx,
+                message,
+                protection.confidential(),
+                None,
+            )?)
+        });
+        trace::message!("wrap", message.len(), &result, |w: &Wrap| {
+            (w.message.len(), Some(w.encrypted))
+        });
+        result
     }
 
     /// Unwraps a message. A token out of sequence (replayed, too old, early or late) is an
@@ -493,17 +586,22 @@ impl SecurityContext {
     /// python-gssapi; use [`unwrap_any_order`](SecurityContext::unwrap_any_order) to receive
     /// such messages with their sequencing bits instead.
     pub fn unwrap(&mut self, token: &[u8]) -> Result<Unwrap> {
-        sequenced("unwrap", message::unwrap(self.ready("unwrap")?, token))
+        let result = self
+            .ready("unwrap")
+            .and_then(|ctx| sequenced("unwrap", message::unwrap(ctx, token)));
+        trace::message!("unwrap", token.len(), &result, unwrapped);
+        result
     }
 
     /// Unwraps a message and reports sequencing problems in [`Unwrap::supplementary`] instead
     /// of failing (the message is verified). On Heimdal, which does not verify such tokens,
     /// they are [`Error::OutOfSequence`] all the same, with no message.
     pub fn unwrap_any_order(&mut self, token: &[u8]) -> Result<Unwrap> {
-        sequenced(
-            "unwrap",
-            message::unwrap_any_order(self.ready("unwrap")?, token),
-        )
+        let result = self
+            .ready("unwrap")
+            .and_then(|ctx| sequenced("unwrap", message::unwrap_any_order(ctx, token)));
+        trace::message!("unwrap_any_order", token.len(), &result, unwrapped);
+        result
     }
 
     /// Encrypts a message; an error if the context cannot apply confidentiality.
@@ -531,15 +629,24 @@ impl SecurityContext {
     /// A MIC (signature) over `message` (python-gssapi: `get_signature`).
     #[doc(alias = "get_signature")]
     pub fn get_mic(&mut self, message: &[u8]) -> Result<Buffer> {
-        Ok(message::get_mic(self.ready("get_mic")?, message, None)?)
+        let result = self
+            .ready("get_mic")
+            .and_then(|ctx| Ok(message::get_mic(ctx, message, None)?));
+        trace::message!("get_mic", message.len(), &result, |mic: &Buffer| {
+            (mic.len(), None)
+        });
+        result
     }
 
     /// Checks a MIC over `message` (python-gssapi: `verify_signature`); sequencing problems are
     /// errors, as for [`unwrap`](SecurityContext::unwrap).
     #[doc(alias = "verify_signature")]
     pub fn verify_mic(&mut self, message: &[u8], mic: &[u8]) -> Result<()> {
-        let ctx = self.ready("verify_mic")?;
-        sequenced("verify_mic", message::verify_mic(ctx, message, mic)).map(|_| ())
+        let result = self.ready("verify_mic").and_then(|ctx| {
+            sequenced("verify_mic", message::verify_mic(ctx, message, mic)).map(|_| ())
+        });
+        trace::message!("verify_mic", message.len(), &result, |()| (mic.len(), None));
+        result
     }
 
     /// The largest message whose wrap token, with `protection`, fits in `max_token_size`
@@ -733,6 +840,12 @@ fn sequenced<T>(operation: &'static str, result: gssapi_raw::Result<T>) -> Resul
             Error::Gss(err)
         }
     })
+}
+
+/// The output length and protection of an unwrap, for its trace event.
+#[cfg(feature = "tracing")]
+fn unwrapped(u: &Unwrap) -> (usize, Option<bool>) {
+    (u.message.len(), Some(u.encrypted))
 }
 
 /// What [`SecurityContext::wrap`] applies: python-gssapi's `encrypt=True` or `encrypt=False`.

@@ -16,6 +16,7 @@
 use crate::Result;
 use crate::mechanism::Mechanism;
 use crate::name::Name;
+use crate::trace;
 use gssapi_raw::ext::{cred_imp_exp, cred_store, password, rfc5588, s4u};
 use gssapi_raw::{self as raw, cred};
 use std::sync::Arc;
@@ -150,6 +151,34 @@ impl CredentialsBuilder {
     /// `gss_acquire_cred_with_password` with a password, `gss_acquire_cred_impersonate_name`
     /// with an impersonator.
     pub fn acquire(self) -> Result<Credentials> {
+        trace::enter_span!(
+            span = tracing::debug_span!(
+                "gssapi.acquire_credentials",
+                source = self.source(),
+                name = self.name.as_ref().map(tracing::field::display),
+                usage = ?self.usage,
+                mechs = ?self.mechs,
+                lifetime = self.lifetime,
+                negotiable = ?self.negotiable,
+            )
+        );
+        let result = self.acquire_inner();
+        trace::failed!("acquire_credentials", &result);
+        result
+    }
+    /// Where the credentials come from, for the span of [`acquire`](Self::acquire) (a word:
+    /// never the password, nor the store's values).
+    #[cfg(feature = "tracing")]
+    fn source(&self) -> &'static str {
+        match (&self.store, &self.password, &self.impersonator) {
+            (None, None, None) => "default",
+            (Some(_), None, None) => "store",
+            (None, Some(_), None) => "password",
+            (None, None, Some(_)) => "impersonation",
+            _ => "conflicting",
+        }
+    }
+    fn acquire_inner(self) -> Result<Credentials> {
         let mechs = (!self.mechs.is_empty()).then(|| Mechanism::set(&self.mechs));
         let name = self.name.as_ref().map(Name::as_raw);
         let misuse = |reason| crate::Error::State {

@@ -46,6 +46,9 @@
 //! - [`ssh`]: SSH `gssapi-with-mic` (RFC 4462), sans-IO, client and server with delegated
 //!   credentials in a per-session ccache; the message codecs and the `gss-keyex` names.
 //! - [`Error`]: the library's errors with all their typed views, plus this crate's own.
+//! - Feature `tracing`: spans for each step, acquisition and SASL or SSH round, with
+//!   mechanisms, flags, lengths and status codes, never a token, key, password or plaintext
+//!   (`docs/tracing.md`).
 //!
 //! The one-to-one C layer is re-exported as [`raw`] for anything not covered here.
 
@@ -63,6 +66,7 @@ pub mod sasl;
 #[cfg(feature = "sealed")]
 mod sealed;
 pub mod ssh;
+mod trace;
 
 pub use ccache::TemporaryCcache;
 pub use context::{
@@ -113,4 +117,6 @@ mod guide {
     struct SysReadme;
     #[doc = include_str!("../../gssapi-testrealm/README.md")]
     struct TestrealmReadme;
+    #[doc = include_str!("../../docs/tracing.md")]
+    struct Tracing;
 }

@@ -9,6 +9,7 @@ use crate::context::{Protection, SecurityContext};
 use crate::credentials::Credentials;
 use crate::mechanism::Mechanism;
 use crate::name::Name;
+use crate::trace;
 use gssapi_raw::Flags;
 
 /// The maximum buffer announced by default: 64 KiB, as Cyrus SASL.
@@ -411,11 +412,41 @@ impl ClientMechanism for GssapiClient {
         creds: &ClientCredentials,
         challenges: &[ServerChallenge],
     ) -> Result<ChallengeResponse, SaslError> {
+        trace::enter_span!(
+            span = tracing::debug_span!(
+                "gssapi.sasl.client",
+                mechanism = self.name(),
+                target = %self.target,
+                round = challenges.len(),
+                stage = ?self.state,
+                response_len = tracing::field::Empty,
+                done = tracing::field::Empty,
+                layer = tracing::field::Empty,
+            )
+        );
         let result = self.attempt(creds, challenges);
         if result.is_err() && self.state != ClientState::Done {
             self.state = ClientState::Failed;
         }
+        trace::only!(self.record_round(&span, &result));
         result
+    }
+}
+
+impl GssapiClient {
+    /// Records what a round did on its span (and its failure as an event).
+    #[cfg(feature = "tracing")]
+    fn record_round(&self, span: &tracing::Span, result: &Result<ChallengeResponse, SaslError>) {
+        match result {
+            Ok(r) => {
+                span.record("response_len", r.response.len());
+                span.record("done", self.state == ClientState::Done);
+                if let Some(session) = &self.session {
+                    span.record("layer", tracing::field::display(session.layer()));
+                }
+            }
+            Err(e) => trace::failure("sasl.client_attempt", e),
+        }
     }
 }
 
@@ -682,11 +713,62 @@ impl ServerMechanism for GssapiServer {
         &mut self,
         responses: &[ChallengeResponse],
     ) -> Result<ServerOutcome<GssapiCredentials>, SaslError> {
+        trace::enter_span!(
+            span = tracing::debug_span!(
+                "gssapi.sasl.server",
+                mechanism = self.name(),
+                round = responses.len(),
+                stage = ?self.state,
+                outcome = tracing::field::Empty,
+                challenge_len = tracing::field::Empty,
+                offered = tracing::field::Empty,
+                layer = tracing::field::Empty,
+                authcid = tracing::field::Empty,
+                authzid = tracing::field::Empty,
+            )
+        );
         let result = self.attempt(responses);
         if result.is_err() && self.state != ServerState::Done {
             self.state = ServerState::Failed;
         }
+        trace::only!(self.record_round(&span, &result));
         result
+    }
+}
+
+impl GssapiServer {
+    /// Records what a round did on its span (and its failure as an event).
+    #[cfg(feature = "tracing")]
+    fn record_round(
+        &self,
+        span: &tracing::Span,
+        result: &Result<ServerOutcome<GssapiCredentials>, SaslError>,
+    ) {
+        use tracing::field::display;
+        match result {
+            Ok(ServerOutcome::Challenge(c)) => {
+                span.record("outcome", "challenge");
+                span.record("challenge_len", c.0.len());
+                if let ServerState::SentOffer(layers) = self.state {
+                    span.record("offered", display(layers));
+                }
+            }
+            Ok(ServerOutcome::Success {
+                credentials,
+                final_response,
+            }) => {
+                span.record("outcome", "success");
+                if let Some(last) = final_response {
+                    span.record("challenge_len", last.len());
+                }
+                span.record("layer", display(credentials.layer()));
+                span.record("authcid", credentials.authcid());
+                if let Some(authzid) = credentials.authzid() {
+                    span.record("authzid", authzid);
+                }
+            }
+            Err(e) => trace::failure("sasl.server_attempt", e),
+        }
     }
 }
 

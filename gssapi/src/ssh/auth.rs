@@ -3,6 +3,7 @@
 
 use super::messages::{GssStatus, SSH_CONNECTION, UserauthGssapi, UserauthRequest, mic_data};
 use super::{Limits, SshError};
+use crate::trace;
 use crate::{Credentials, Flags, Mechanism, Name, SecurityContext, TemporaryCcache};
 
 /// The `host@hostname` target of RFC 4462 §3.1 (`GSS_C_NT_HOSTBASED_SERVICE`).
@@ -54,6 +55,35 @@ fn peer_failure(msg: UserauthGssapi, context: Option<&mut SecurityContext>) -> S
             code: other.code(),
             expected: "a message the exchange is waiting for",
         },
+    }
+}
+
+/// Records what a message did on a side's span (and its failure as an event).
+#[cfg(feature = "tracing")]
+fn record_receive(span: &tracing::Span, operation: &'static str, result: &Result<Step, SshError>) {
+    match result {
+        Ok(step) => {
+            span.record("sent", step.send.len());
+            span.record("done", step.done);
+        }
+        Err(e) => crate::trace::failure(operation, e),
+    }
+}
+
+/// Records what an initiator step did on its span (and its failure as an event).
+#[cfg(feature = "tracing")]
+fn record_initiator_step(span: &tracing::Span, result: &Result<InitiatorStep, SshError>) {
+    match result {
+        Ok(InitiatorStep::Continue(_)) => {
+            span.record("complete", false);
+        }
+        Ok(InitiatorStep::Complete { mic, .. }) => {
+            span.record("complete", true);
+            if let Some(mic) = mic {
+                span.record("mic_len", mic.len());
+            }
+        }
+        Err(e) => crate::trace::failure("ssh.initiator_step", e),
     }
 }
 
@@ -145,6 +175,13 @@ impl MicInitiator {
             builder = builder.credentials(c);
         }
         self.context = Some(builder.build());
+        trace::event!(
+            DEBUG,
+            mechanism = %mech,
+            target = %self.target,
+            delegate = self.delegate,
+            "gssapi.ssh: the server chose a mechanism",
+        );
         Ok(())
     }
 
@@ -152,6 +189,24 @@ impl MicInitiator {
     /// Once established, the MIC over `mic_data` (see [`mic_data`]) comes with it. A library
     /// failure is [`SshError::ContextFailed`] with the ERRTOK to send, when there is a token.
     pub fn step(
+        &mut self,
+        input: Option<&[u8]>,
+        mic_data: &[u8],
+    ) -> Result<InitiatorStep, SshError> {
+        trace::enter_span!(
+            span = tracing::debug_span!(
+                "gssapi.ssh.initiator_step",
+                input_len = input.map(<[u8]>::len),
+                complete = tracing::field::Empty,
+                mic_len = tracing::field::Empty,
+            )
+        );
+        let result = self.step_inner(input, mic_data);
+        trace::only!(record_initiator_step(&span, &result));
+        result
+    }
+
+    fn step_inner(
         &mut self,
         input: Option<&[u8]>,
         mic_data: &[u8],
@@ -289,10 +344,21 @@ impl GssapiWithMicClient {
     /// Takes one server message and returns what to send. A failure leaves the client
     /// unusable; [`SshError::ContextFailed`] carries the ERRTOK to send.
     pub fn receive(&mut self, message: &[u8]) -> Result<Step, SshError> {
+        trace::enter_span!(
+            span = tracing::debug_span!(
+                "gssapi.ssh.client",
+                user = %self.user,
+                stage = ?self.state,
+                message_number = message.first().copied(),
+                sent = tracing::field::Empty,
+                done = tracing::field::Empty,
+            )
+        );
         let result = self.receive_inner(message);
         if result.is_err() {
             self.state = ClientState::Failed;
         }
+        trace::only!(record_receive(&span, "ssh.client.receive", &result));
         result
     }
 
@@ -448,11 +514,43 @@ impl GssapiWithMicServer {
     /// send. A GSSAPI failure is [`SshError::ContextFailed`] with the ERRTOK and ERROR to send
     /// before `SSH_MSG_USERAUTH_FAILURE`; any failure leaves the server unusable.
     pub fn receive(&mut self, message: &[u8]) -> Result<Step, SshError> {
+        trace::enter_span!(
+            span = tracing::debug_span!(
+                "gssapi.ssh.server",
+                stage = ?self.state,
+                message_number = message.first().copied(),
+                user = tracing::field::Empty,
+                mechanism = tracing::field::Empty,
+                sent = tracing::field::Empty,
+                done = tracing::field::Empty,
+                principal = tracing::field::Empty,
+                delegated = tracing::field::Empty,
+            )
+        );
         let result = self.receive_inner(message);
         if result.is_err() {
             self.state = ServerState::Failed;
         }
+        trace::only!(self.record_receive(&span, &result));
         result
+    }
+
+    /// Records what a message did on the server's span.
+    #[cfg(feature = "tracing")]
+    fn record_receive(&self, span: &tracing::Span, result: &Result<Step, SshError>) {
+        use tracing::field::display;
+        record_receive(span, "ssh.server.receive", result);
+        if span.is_disabled() {
+            return;
+        }
+        if let Some(request) = &self.request {
+            span.record("user", display(&request.user));
+        }
+        if let Some(a) = &self.authenticated {
+            span.record("mechanism", display(&a.mech));
+            span.record("principal", display(&a.principal));
+            span.record("delegated", a.delegated.is_some());
+        }
     }
 
     fn receive_inner(&mut self, message: &[u8]) -> Result<Step, SshError> {
@@ -466,6 +564,13 @@ impl GssapiWithMicServer {
             else {
                 return Err(SshError::NoCommonMechanism);
             };
+            trace::event!(
+                DEBUG,
+                mechanism = %mech,
+                user = %request.user,
+                service = %request.service,
+                "gssapi.ssh: chose a mechanism",
+            );
             self.context = Some(SecurityContext::acceptor(self.credentials.as_ref()).build());
             self.request = Some(request);
             self.state = ServerState::Establishing;
