@@ -119,14 +119,23 @@ pub fn generate(generated: &Path, optional: &BTreeSet<&str>, out_dir: &Path) {
         .expect("write dlopen_wrappers.rs");
 }
 
+impl Function {
+    /// ` -> T`, or nothing for a function that returns nothing.
+    fn ret_suffix(&self) -> String {
+        self.ret
+            .as_ref()
+            .map(|r| format!(" -> {r}"))
+            .unwrap_or_default()
+    }
+}
+
 fn pointer_type(f: &Function) -> String {
     let params: Vec<&str> = f.params.iter().map(|(_, ty)| ty.as_str()).collect();
-    let ret = f
-        .ret
-        .as_ref()
-        .map(|r| format!(" -> {r}"))
-        .unwrap_or_default();
-    format!("unsafe extern \"C\" fn({}){ret}", params.join(", "))
+    format!(
+        "unsafe extern \"C\" fn({}){}",
+        params.join(", "),
+        f.ret_suffix()
+    )
 }
 
 fn table(functions: &[Function]) -> String {
@@ -222,11 +231,7 @@ fn wrappers(functions: &[Function]) -> String {
             .map(|(name, ty)| format!("{name}: {ty}"))
             .collect();
         let args: Vec<&str> = f.params.iter().map(|(name, _)| name.as_str()).collect();
-        let ret = f
-            .ret
-            .as_ref()
-            .map(|r| format!(" -> {r}"))
-            .unwrap_or_default();
+        let ret = f.ret_suffix();
         let missing = missing_value(f);
         // One shape for every wrapper, a `match` even when nothing is returned.
         let allow = if f.ret.is_none() {
