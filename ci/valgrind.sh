@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the test binaries of gssapi-raw and gssapi under valgrind memcheck, against MIT krb5
 # (`ci/valgrind.sh` or `ci/valgrind.sh mit`) or Heimdal (`ci/valgrind.sh heimdal`, built with
-# GSSAPI_SYS_IMPL=heimdal in its own target dir). Fails on definite leaks and on invalid reads
+# GSSAPI_SYS_IMPL=heimdal in its own target dir), or the run-time-loading build against either
+# (`dlopen-mit`, `dlopen-heimdal`: the `dlopen` feature, target/dlopen-valgrind). Fails on definite leaks and on invalid reads
 # or writes (any memcheck error), prints each binary's summary lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 impl=${1:-mit}
 supp=(--suppressions=ci/valgrind.supp)
+features=()
 case "$impl" in
   mit) ;;
   heimdal)
@@ -15,14 +17,24 @@ case "$impl" in
     export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}/heimdal
     supp+=(--suppressions=ci/valgrind-heimdal.supp)
     ;;
-  *) echo "usage: $0 [mit|heimdal]" >&2; exit 2 ;;
+  dlopen-mit|dlopen-heimdal)
+    export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}/dlopen-valgrind
+    features=(--features gssapi-raw/dlopen)
+    if [ "$impl" = dlopen-heimdal ]; then
+      export GSSAPI_SYS_LIBRARY=heimdal
+      supp+=(--suppressions=ci/valgrind-heimdal.supp)
+    else
+      export GSSAPI_SYS_LIBRARY=mit
+    fi
+    ;;
+  *) echo "usage: $0 [mit|heimdal|dlopen-mit|dlopen-heimdal]" >&2; exit 2 ;;
 esac
 
 # Build the test binaries and list them (cargo's JSON messages name each executable): all of
 # gssapi-raw's, gssapi's realm and interop suites, and gssapi-http's sans-IO suite (its HTTP
 # suites run hundreds of concurrent requests: outside valgrind).
-mapfile -t bins < <( { cargo test -p gssapi-raw -p gssapi-rs --no-run --message-format=json 2>/dev/null;
-  cargo test -p gssapi-http --test core --no-run --message-format=json 2>/dev/null; } \
+mapfile -t bins < <( { cargo test -p gssapi-raw -p gssapi-rs "${features[@]}" --no-run --message-format=json 2>/dev/null;
+  cargo test -p gssapi-http --test core "${features[@]}" --no-run --message-format=json 2>/dev/null; } \
   | python3 ci/test-executables.py)
 
 [ ${#bins[@]} -gt 0 ] || { echo "no test binaries found" >&2; exit 1; }

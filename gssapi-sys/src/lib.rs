@@ -33,8 +33,8 @@
 //! their own build scripts.
 //!
 //! With the `dlopen` feature nothing is found at build time: the library is opened when the
-//! program first uses it, MIT krb5 or Heimdal, whichever the machine has (see [`dlopen`] for the
-//! order). The functions keep their names and signatures; [`implementation`],
+//! program first uses it, MIT krb5 or Heimdal, whichever the machine has (the `dlopen` module
+//! says in which order). The functions keep their names and signatures; [`implementation`],
 //! [`library_version`] and [`has_extension`] answer for the library loaded. `DEP_GSSAPI_IMPL` is
 //! then `runtime`, and every extension is compiled in.
 //!
@@ -242,7 +242,7 @@ impl core::fmt::Display for Implementation {
 }
 
 /// The implementation in use: the one linked, or in a `dlopen` build the one loaded (opening
-/// it on the first call; `None` when no library can be loaded, see [`dlopen::library`]).
+/// it on the first call; `None` when no library can be loaded, see `dlopen::library`).
 ///
 /// ```
 /// let imp = gssapi_sys::implementation();
