@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CARGO_TARGET_DIR=target/dlopen
-features=gssapi-raw/dlopen,gss-cli/dlopen,gssapi-http/axum,gssapi-http/reqwest-rustls,gssapi-http/blocking
+features=gssapi-raw/dlopen,gssapi-http/axum,gssapi-http/reqwest-rustls,gssapi-http/blocking
 # What a machine without the development files offers the build script: nothing.
 blind=(env -u GSSAPI_SYS_IMPL -u GSSAPI_SYS_LIB_DIR -u GSSAPI_SYS_LIBS -u GSSAPI_SYS_INCLUDE_DIR
   -u GSSAPI_SYS_LIBRARY PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH=

@@ -11,7 +11,7 @@ set -euo pipefail
 shopt -s lastpipe
 cd "$(dirname "$0")/.."
 
-step() { printf '\n=== %s\n' "$*"; }
+step() { printf '\n=== %s (at %d s)\n' "$*" "$SECONDS"; }
 
 # Every test run's output also goes to this log, for the closing count.
 log=$(mktemp)
