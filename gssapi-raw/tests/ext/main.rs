@@ -19,6 +19,13 @@ pub(crate) const BOB_PASSWORD: &str = "bob-password";
 pub(crate) const S4U_SERVICE: &str = "s4u/localhost";
 pub(crate) const PLAIN_SERVICE: &str = "plain/localhost";
 
+/// The user of the 64-thread test alone: Heimdal finds that test's credential by searching the
+/// process's MEMORY ccaches for the principal (`krb5_cc_cache_match`), and a concurrent test's
+/// short-lived MEMORY ccache of the same user (Bob's password tests) could be found instead and
+/// destroyed under it.
+pub(crate) const CAROL: &str = "carol";
+pub(crate) const CAROL_PASSWORD: &str = "carol-password";
+
 pub(crate) fn bob_ccache() -> String {
     format!("FILE:{}/bob.ccache", realm().dir().display())
 }
@@ -68,6 +75,7 @@ fn main() {
     ];
     common::run(tests, |realm| {
         realm.add_principal(BOB, Some(BOB_PASSWORD)).unwrap();
+        realm.add_principal(CAROL, Some(CAROL_PASSWORD)).unwrap();
         let cc = format!("FILE:{}/bob.ccache", realm.dir().display());
         realm.kinit(BOB, BOB_PASSWORD, &cc, &["-f"]).unwrap();
         let keytab = std::path::PathBuf::from(realm.keytab().trim_start_matches("FILE:"));

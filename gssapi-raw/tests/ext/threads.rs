@@ -4,7 +4,7 @@
 //! without a lock, before `import_name` made names complete.
 
 use crate::{
-    BOB, BOB_PASSWORD, TestResult, check, fail, flags, heimdal, init_step, realm, service,
+    CAROL, CAROL_PASSWORD, TestResult, check, fail, flags, heimdal, init_step, realm, service,
 };
 use gssapi_raw::ext::password;
 use gssapi_raw::{
@@ -158,7 +158,7 @@ fn check_eq(got: bool, want: bool, names: &str, i: usize) -> Result<(), String> 
     Ok(())
 }
 
-/// The credential the threads share, and what keeps its ccache alive: Bob's, for Kerberos and
+/// The credential the threads share, and what keeps its ccache alive: Carol's, for Kerberos and
 /// SPNEGO, with its tickets in a MEMORY ccache. A file ccache would not do: MIT locks it with
 /// OFD locks, which valgrind cannot wait on, and Heimdal's krb5 rewrites fields of the shared
 /// `krb5_ccache` of a FILE cache (its format version) on every read without a lock, a race of
@@ -166,7 +166,7 @@ fn check_eq(got: bool, want: bool, names: &str, i: usize) -> Result<(), String> 
 ///
 /// MIT acquires it with the password for both mechanisms. Heimdal's SPNEGO cannot take a
 /// password (it has no `acquire_cred_ext`: the credential would hold Kerberos only, and SPNEGO
-/// init fails with `NO_CRED`), so there the password credential only puts Bob's TGT into a
+/// init fails with `NO_CRED`), so there the password credential only puts Carol's TGT into a
 /// MEMORY ccache, and a plain acquire by name for both mechanisms finds it there
 /// (`krb5_cc_cache_match` searches the MEMORY caches of the process).
 fn shared_initiator_cred() -> Result<(Cred, Option<Cred>, String), Failed> {
@@ -174,21 +174,21 @@ fn shared_initiator_cred() -> Result<(Cred, Option<Cred>, String), Failed> {
         .into_iter()
         .collect();
     let krb5: OidSet = [&mech_type::KERBEROS].into_iter().collect();
-    let bob = name::import_name(
-        format!("{BOB}@{}", realm().realm_name()).as_bytes(),
+    let carol = name::import_name(
+        format!("{CAROL}@{}", realm().realm_name()).as_bytes(),
         Some(&name_type::KERBEROS_PRINCIPAL),
     )
     .map_err(fail)?;
     let with_password = password::acquire_cred_with_password(
-        &bob,
-        BOB_PASSWORD.as_bytes(),
+        &carol,
+        CAROL_PASSWORD.as_bytes(),
         None,
         Some(if heimdal() { &krb5 } else { &mechs }),
         CredUsage::Initiate,
     )
     .map_err(fail)?;
     let (creds, keep) = if heimdal() {
-        let by_name = cred::acquire_cred(Some(&bob), None, Some(&mechs), CredUsage::Initiate)
+        let by_name = cred::acquire_cred(Some(&carol), None, Some(&mechs), CredUsage::Initiate)
             .map_err(fail)?;
         (by_name, Some(with_password.creds))
     } else {
@@ -249,10 +249,10 @@ pub(crate) fn one_name_and_one_cred_in_64_threads() -> TestResult {
 /// The initiator name a SPNEGO acceptor returns: duplicated, exported, displayed and compared
 /// (Heimdal wraps it in a SPNEGO name; issue 7).
 pub(crate) fn spnego_accepted_names() -> TestResult {
-    let (bob_creds, _keep, bob) = shared_initiator_cred()?;
+    let (carol_creds, _keep, carol) = shared_initiator_cred()?;
     let user = cred::acquire_cred(None, None, None, CredUsage::Initiate).map_err(fail)?;
     let mut seen = Vec::new();
-    for creds in [&bob_creds, &user.creds] {
+    for creds in [&carol_creds, &user.creds] {
         let mut c = SecContext::new();
         let mut s = SecContext::new();
         let target = service("host@localhost");
@@ -271,25 +271,25 @@ pub(crate) fn spnego_accepted_names() -> TestResult {
             context::accept_sec_context(&mut s, None, &first.token, None).map_err(fail)?;
         seen.push(accepted.initiator_name.ok_or("no initiator name")?);
     }
-    let (who_bob, who_user) = (&seen[0], &seen[1]);
-    let shown = text(&name::display_name(who_bob).map_err(fail)?.name);
-    check!(shown == bob, "{shown}");
-    let dup = name::duplicate_name(who_bob).map_err(fail)?;
-    check!(text(&name::display_name(&dup).map_err(fail)?.name) == bob);
-    let exported = name::export_name(who_bob).map_err(fail)?;
+    let (who_carol, who_user) = (&seen[0], &seen[1]);
+    let shown = text(&name::display_name(who_carol).map_err(fail)?.name);
+    check!(shown == carol, "{shown}");
+    let dup = name::duplicate_name(who_carol).map_err(fail)?;
+    check!(text(&name::display_name(&dup).map_err(fail)?.name) == carol);
+    let exported = name::export_name(who_carol).map_err(fail)?;
     check!(exported.starts_with(&[0x04, 0x01]));
-    let bob_mn = name::canonicalize_name(
-        &name::import_name(bob.as_bytes(), Some(&name_type::KERBEROS_PRINCIPAL)).map_err(fail)?,
+    let carol_mn = name::canonicalize_name(
+        &name::import_name(carol.as_bytes(), Some(&name_type::KERBEROS_PRINCIPAL)).map_err(fail)?,
         &mech_type::KERBEROS,
     )
     .map_err(fail)?;
     // MIT exports the name under SPNEGO's OID, Heimdal under Kerberos' (the wrapped name).
-    let bob_exported = name::export_name(&bob_mn).map_err(fail)?;
+    let carol_exported = name::export_name(&carol_mn).map_err(fail)?;
     if heimdal() {
         check!(
-            *bob_exported == *exported,
+            *carol_exported == *exported,
             "{:02x?} vs {:02x?}",
-            &bob_exported[..],
+            &carol_exported[..],
             &exported[..]
         );
     } else {
@@ -301,19 +301,19 @@ pub(crate) fn spnego_accepted_names() -> TestResult {
             &exported[..]
         );
         check!(
-            exported[12..] == bob_exported[15..],
+            exported[12..] == carol_exported[15..],
             "{:02x?} vs {:02x?}",
-            &bob_exported[..],
+            &carol_exported[..],
             &exported[..]
         );
     }
-    check!(name::compare_name(who_bob, who_bob).map_err(fail)?);
-    check!(name::compare_name(who_bob, &dup).map_err(fail)?);
-    check!(name::compare_name(&dup, who_bob).map_err(fail)?);
+    check!(name::compare_name(who_carol, who_carol).map_err(fail)?);
+    check!(name::compare_name(who_carol, &dup).map_err(fail)?);
+    check!(name::compare_name(&dup, who_carol).map_err(fail)?);
     // Two different clients are two different names (Heimdal's SPNEGO names said equal).
-    check!(!name::compare_name(who_bob, who_user).map_err(fail)?);
+    check!(!name::compare_name(who_carol, who_user).map_err(fail)?);
     // MIT keeps it a SPNEGO mechanism name, which is not equal to the Kerberos one; on Heimdal
     // it is the Kerberos name.
-    check!(name::compare_name(who_bob, &bob_mn).map_err(fail)? == heimdal());
+    check!(name::compare_name(who_carol, &carol_mn).map_err(fail)? == heimdal());
     Ok(())
 }
