@@ -92,6 +92,17 @@ pub struct Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.task.abort();
+        // Wait until every copy of the app is gone (the recording layer holds the other
+        // references to `seen`): the serve task's and those of connections still open, which
+        // end when their clients close them (tests drop the client first). The app holds the
+        // acceptor and its GSSAPI credentials; released by a runtime thread while the process
+        // exits, they would reach MIT's library after its destructor has destroyed its locks
+        // (`k5_mutex_lock: Received error 22`, an abort, seen after a child test). Bounded: a
+        // client kept open past its server only delays this drop.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while Arc::strong_count(&self.seen) > 1 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
     }
 }
 
