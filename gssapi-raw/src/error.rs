@@ -960,8 +960,11 @@ pub(crate) fn check(
 ) -> Result<Supplementary> {
     // A `dlopen` build without a library: every call returns GSS_S_UNAVAILABLE, minor 0.
     #[cfg(gss_runtime)]
-    if major == sys::GSS_S_UNAVAILABLE && minor == 0 && sys::dlopen::library().is_err() {
-        return Err(Error::missing_function(function));
+    if major == sys::GSS_S_UNAVAILABLE
+        && minor == 0
+        && let Some(err) = without_library(function)
+    {
+        return Err(err);
     }
     if crate::sys::is_heimdal() && !well_formed(major) {
         return Err(misplaced_code(function, major, minor, mech));
@@ -971,6 +974,17 @@ pub(crate) fn check(
     } else {
         Ok(Supplementary::from_major(major))
     }
+}
+
+/// The error of a call made when no library could be loaded (`dlopen` builds), kept out of
+/// line so that `check` stays small enough to inline into every call.
+#[cfg(gss_runtime)]
+#[cold]
+#[inline(never)]
+fn without_library(function: &'static str) -> Option<Error> {
+    sys::dlopen::library()
+        .is_err()
+        .then(|| Error::missing_function(function))
 }
 
 /// Whether `major` is a GSSAPI major status at all: a known calling error (1 to 3), a known

@@ -56,6 +56,7 @@ use std::ffi::CStr;
 use std::fmt;
 use std::string::{String, ToString};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::vec::Vec;
 
 include!(concat!(env!("OUT_DIR"), "/dlopen.rs"));
@@ -175,6 +176,22 @@ impl std::error::Error for LoadError {}
 
 static LOADED: OnceLock<Result<Library, LoadError>> = OnceLock::new();
 
+/// The library in `LOADED` once one is: what every call reads, one atomic load (the hot path
+/// of each wrapper and of every `is_heimdal()` a workaround asks).
+static READY: AtomicPtr<Library> = AtomicPtr::new(core::ptr::null_mut());
+
+/// `LOADED`, initialised with `open`, and `READY` set when it holds a library.
+#[cold]
+fn settle(
+    open: impl FnOnce() -> Result<Library, LoadError>,
+) -> &'static Result<Library, LoadError> {
+    let result = LOADED.get_or_init(open);
+    if let Ok(lib) = result {
+        READY.store(core::ptr::from_ref(lib).cast_mut(), Ordering::Release);
+    }
+    result
+}
+
 /// Opens the library at `path` (or a file name for the dynamic loader to search), if no
 /// library is in use yet; otherwise succeeds only if it is the same `path`.
 ///
@@ -197,8 +214,15 @@ pub fn load(path: &str) -> Result<&'static Library, LoadError> {
 }
 
 /// The library in use, opening it (see the [module docs](self)) on the first call.
+#[inline]
 pub fn library() -> Result<&'static Library, &'static LoadError> {
-    LOADED.get_or_init(open_default).as_ref()
+    let ready = READY.load(Ordering::Acquire);
+    if ready.is_null() {
+        return settle(open_default).as_ref();
+    }
+    // SAFETY: READY only ever holds a pointer to the library inside LOADED, a static that is
+    // set once and never changed or dropped; the Acquire load pairs with settle's Release store.
+    Ok(unsafe { &*ready })
 }
 
 /// The resolved functions, or `None` when no library could be loaded.
