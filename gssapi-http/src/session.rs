@@ -126,7 +126,8 @@ impl Sessions {
         self
     }
 
-    /// The longest a session lasts (it also ends with the Kerberos ticket).
+    /// The longest a session lasts (it also ends with the Kerberos ticket). The expiry is kept
+    /// in whole seconds, rounded down, so a session ends up to a second early, never late.
     pub fn max_age(mut self, max_age: Duration) -> Self {
         self.max_age = max_age;
         self

@@ -321,8 +321,10 @@ pub fn sessions_over_http() -> TestResult {
     let (status, _) = raw_get(server.port, &[format!("Cookie: {foreign}")])?;
     check!(status == 401, "foreign cookie: {status}");
 
-    // An expired session: issued for one second.
-    let short = Sessions::new(SessionKey::generate()).max_age(Duration::from_secs(1));
+    // An expired session: issued for two seconds. The expiry is kept in whole seconds,
+    // rounded down (never past the ticket), so a session of N seconds lasts more than N - 1:
+    // with one second, a cookie issued just before a second's end was expired at once.
+    let short = Sessions::new(SessionKey::generate()).max_age(Duration::from_secs(2));
     let short_acceptor = Acceptor::builder()
         .keytab(realm().keytab())
         .sessions(short)
